@@ -1,0 +1,55 @@
+import { pbkdf2, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2);
+
+// Loaded on first use: commands that never hash (`label-studio user`) start faster without the addon.
+const loadArgon2 = async () => (await import('argon2')).default;
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes); argon2 hashes on libuv's pool, off the event loop. */
+const ARGON2_OPTIONS = { type: 2 /* argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+/** Hashes a password with argon2id (PHC string `$argon2id$…`). */
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password, ARGON2_OPTIONS);
+}
+
+async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<boolean> {
+  const [algorithm, iterationsRaw, salt, expectedB64] = encoded.split('$');
+  const iterations = Number(iterationsRaw);
+  if (algorithm !== 'pbkdf2_sha256' || !salt || !expectedB64 || !Number.isInteger(iterations) || iterations < 1) {
+    return false;
+  }
+  const expected = Buffer.from(expectedB64, 'base64');
+  if (expected.length === 0) return false;
+  const actual = await pbkdf2Async(password, salt, iterations, expected.length, 'sha256');
+  return timingSafeEqual(actual, expected);
+}
+
+export interface PasswordCheck {
+  ok: boolean;
+  /** True when the stored hash is of an older scheme and should be replaced by a fresh argon2id hash. */
+  needsRehash: boolean;
+}
+
+/** Verifies against argon2id hashes and Django `pbkdf2_sha256$…` hashes imported from Label Studio. */
+export async function verifyPassword(password: string, encoded: string): Promise<PasswordCheck> {
+  if (encoded.startsWith('$argon2')) {
+    const argon2 = await loadArgon2();
+    try {
+      const ok = await argon2.verify(encoded, password);
+      return { ok, needsRehash: ok && argon2.needsRehash(encoded, ARGON2_OPTIONS) };
+    } catch {
+      return { ok: false, needsRehash: false };
+    }
+  }
+  if (encoded.startsWith('pbkdf2_sha256$')) {
+    const ok = await verifyDjangoPbkdf2(password, encoded);
+    return { ok, needsRehash: ok };
+  }
+  // Unusable passwords (Django's "!…" marker, empty) never verify.
+  return { ok: false, needsRehash: false };
+}
+
+/** A stored value no password can match: Label Studio's API-created users without a password get this. */
+export const UNUSABLE_PASSWORD = '!';

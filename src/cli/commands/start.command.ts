@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import type { CliOptions } from '#src/config.js';
+import { openContext } from '#src/cli/cli-context.js';
+import { bootstrapUser } from '#src/cli/bootstrap-user.js';
+import { getEnv } from '#src/config.js';
+
+export interface StartOptions extends CliOptions {
+  init?: boolean;
+}
+
+function openBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  process.stdout.write(`Start browser at URL: ${url}\n`);
+  try {
+    const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // No browser here (a server): the URL above is enough.
+  }
+}
+
+/** `label-studio start`: bootstrap user when asked, then the HTTP server until SIGINT/SIGTERM. */
+export async function startCommand(options: StartOptions): Promise<number> {
+  const ctx = await openContext(options);
+  const envCredentials = getEnv(process.env, 'USERNAME') !== undefined && getEnv(process.env, 'PASSWORD') !== undefined;
+  if (options.init || options.username !== undefined || envCredentials) await bootstrapUser(ctx, !process.stdin.isTTY);
+
+  // The server's modules load only here, so `user` and `reset_password` start fast.
+  const [{ createApp }, { findFreePort, busyPortWarning, closeOnSignals }] = await Promise.all([
+    import('#src/http/app.js'),
+    import('#src/http/server.js'),
+  ]);
+  const { internalHost, port: wanted } = ctx.config;
+  const port = await findFreePort(wanted, internalHost);
+  if (port !== wanted) process.stdout.write(busyPortWarning(wanted, port));
+  const app = await createApp(ctx);
+  await app.listen({ port, host: internalHost });
+  const url = ctx.config.host ? ctx.config.host : `http://localhost:${port}`;
+  process.stdout.write(`Label Studio accounts server is running at ${url} (listening on ${internalHost}:${port}). Quit with CTRL+C.\n`);
+  if (!ctx.config.noBrowser) openBrowser(url);
+  closeOnSignals(app, () => ctx.close());
+  return new Promise<number>(() => undefined);
+}

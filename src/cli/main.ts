@@ -1,0 +1,111 @@
+import { Command, Option } from 'commander';
+import { AppError } from '#src/errors.js';
+import type { CliOptions } from '#src/config.js';
+
+/** Label Studio spells some options with one dash and two letters (`-db`); commander wants long forms. */
+function normaliseArgv(argv: string[]): string[] {
+  return argv.map((arg) => (arg === '-db' ? '--database' : arg.startsWith('-db=') ? `--database=${arg.slice(4)}` : arg));
+}
+
+interface ParsedOptions extends Omit<CliOptions, 'noBrowser'> {
+  browser?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  init?: boolean;
+}
+
+function toCliOptions(parsed: ParsedOptions): ParsedOptions & CliOptions {
+  return { ...parsed, noBrowser: parsed.browser === false };
+}
+
+/** Label Studio's root options: accepted before or after any command. */
+function addRootOptions(program: Command): Command {
+  return program
+    .option('--data-dir <dir>', 'data directory (env LABEL_STUDIO_BASE_DATA_DIR)')
+    .option('--database <file>', 'SQLite database file, also -db (default: <data dir>/label_studio_accounts.sqlite3)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['DEBUG', 'INFO', 'WARNING', 'ERROR']))
+    .option('--username <email>', 'user e-mail (env LABEL_STUDIO_USERNAME)')
+    .option('--password <password>', 'user password (env LABEL_STUDIO_PASSWORD)')
+    .option('--user-token <token>', 'legacy API token for the start-up user, at least 6 characters (env LABEL_STUDIO_USER_TOKEN)')
+    .option('--enable-legacy-api-token', 'allow legacy API tokens in the organization created at start-up')
+    .option('-p, --port <port>', 'port to listen on (env LABEL_STUDIO_PORT, default 8080)')
+    .option('--host <url>', 'public base URL, e.g. http://ls.example.com/ (env LABEL_STUDIO_HOST)')
+    .option('--internal-host <address>', 'address to bind (default 0.0.0.0)')
+    .option('-b, --no-browser', 'do not open a browser at start');
+}
+
+type Handler = (options: ParsedOptions & CliOptions, args: string[]) => Promise<number> | number;
+
+function run(handler: Handler) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string');
+    const options = toCliOptions(command.optsWithGlobals<ParsedOptions>());
+    process.exitCode = await handler(options, positional);
+  };
+}
+
+function buildProgram(): Command {
+  const program = addRootOptions(new Command('label-studio'))
+    .description('Label Studio accounts: users, organizations and access for Label Studio')
+    .option('--version', 'print the version and exit')
+    .showHelpAfterError();
+
+  program
+    .command('start', { isDefault: true })
+    .description('start the server (the default command)')
+    .argument('[project_name]', 'accepted for compatibility; projects live in the database')
+    .option('--init', 'create the start-up user first, as init does')
+    .action(run(async (o) => (await import('#src/cli/commands/start.command.js')).startCommand(o)));
+
+  program
+    .command('init')
+    .description('initialise the database and the start-up user')
+    .argument('[project_name]', 'project name, shown in the next-step hint')
+    .option('-q, --quiet', 'never prompt')
+    .action(run(async (o, [name]) => (await import('#src/cli/commands/init.command.js')).initCommand(name, o)));
+
+  program
+    .command('user')
+    .description('show a user\'s info with the API token (--username <email>)')
+    .option('--json', 'print one JSON object')
+    .action(run(async (o) => (await import('#src/cli/commands/user.command.js')).userCommand(o)));
+
+  program
+    .command('reset_password')
+    .description('set a user\'s password (prompts for what --username/--password do not give)')
+    .action(run(async (o) => (await import('#src/cli/commands/reset-password.command.js')).resetPasswordCommand(o)));
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .option('--json', 'print the applied migrations as JSON')
+    .action(run(async (o) => (await import('#src/cli/commands/migrate.command.js')).migrateCommand(o)));
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(run(async () => (await import('#src/cli/commands/version.command.js')).versionCommand()));
+
+  return program;
+}
+
+/** Entry point of the `label-studio` binary. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const args = normaliseArgv(argv);
+  if (args.slice(2).includes('--version')) {
+    process.exitCode = (await import('#src/cli/commands/version.command.js')).versionCommand();
+    return;
+  }
+  try {
+    await buildProgram().parseAsync(args);
+  } catch (error) {
+    if (error instanceof AppError) {
+      process.stderr.write(`Error: ${error.detail}\n`);
+      process.exitCode = error.code === 'config_error' ? 2 : 1;
+    } else {
+      process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

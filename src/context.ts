@@ -1,0 +1,63 @@
+import { loadInstanceSecret } from '#src/auth/instance-secret.js';
+import { SecretBox } from '#src/auth/secret-box.js';
+import { systemClock, type Clock } from '#src/clock.js';
+import type { AppConfig } from '#src/config.js';
+import { createRepositories, createUnitOfWork, type Repositories } from '#src/repositories/index.js';
+import { BootstrapService } from '#src/services/bootstrap.service.js';
+import { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import { OrganizationService } from '#src/services/organization.service.js';
+import { UserService } from '#src/services/user.service.js';
+import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
+
+export interface Services {
+  users: UserService;
+  organizations: OrganizationService;
+  legacyTokens: LegacyTokenService;
+  bootstrap: BootstrapService;
+}
+
+export interface AppContext {
+  config: AppConfig;
+  database: DatabaseHandle;
+  repos: Repositories;
+  services: Services;
+  clock: Clock;
+  /** Instance secret, for signing sessions and tokens. */
+  secret: string;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions extends DatabaseOptions {
+  clock?: Clock;
+  /** Called with the migrations just applied (the CLI reports "Initializing database.."). */
+  onMigrated?: (applied: string[]) => void;
+}
+
+/** Builds everything once: database (migrated), repositories, services. Tests build their own. */
+export async function createContext(config: AppConfig, options: ContextOptions = {}): Promise<AppContext> {
+  const secret = loadInstanceSecret(config.dataDir, config.secretKey);
+  const database = await createDatabase(config.databaseUrl, options);
+  try {
+    const applied = await database.migrate();
+    if (applied.length > 0) options.onMigrated?.(applied);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const clock = options.clock ?? systemClock;
+  const repos = createRepositories(database.db);
+  const transaction = createUnitOfWork(database.db);
+  const legacyTokens = new LegacyTokenService(repos, new SecretBox(secret, 'legacy-token'), clock);
+  const users = new UserService(repos, transaction, legacyTokens, clock);
+  const organizations = new OrganizationService(repos, transaction, clock);
+  const bootstrap = new BootstrapService(users, organizations, legacyTokens, transaction);
+  return {
+    config,
+    database,
+    repos,
+    services: { users, organizations, legacyTokens, bootstrap },
+    clock,
+    secret,
+    close: () => database.close(),
+  };
+}

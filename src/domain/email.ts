@@ -1,0 +1,17 @@
+/** The one e-mail normalisation, used on every path (CLI, API, forms): trimmed and fully lower-cased. */
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+/** Label Studio rejects e-mails of 256 characters or more; the column holds 254 (RFC 5321's limit). */
+export const EMAIL_MAX_LENGTH = 254;
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+
+/** Returns an error message for an unusable e-mail, or null when it is fine. */
+export function emailProblem(email: string): string | null {
+  if (email.length === 0) return 'This field may not be blank.';
+  if (email.length > EMAIL_MAX_LENGTH) return 'Email is too long';
+  if (!EMAIL_SHAPE.test(email)) return 'Enter a valid email address.';
+  return null;
+}

@@ -1,0 +1,6 @@
+import type { FastifyInstance } from 'fastify';
+
+/** `GET /health`: Label Studio's liveness answer. */
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/health', async () => ({ status: 'UP' }));
+}

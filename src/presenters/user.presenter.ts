@@ -1,0 +1,76 @@
+import type { UserRow } from '#src/storage/schema.js';
+import { presentDateTime } from '#src/presenters/datetime.presenter.js';
+
+export interface OrganizationMeta {
+  title: string;
+  email: string;
+}
+
+/** Label Studio's user object (§6.1), fields in its order. */
+export interface UserJson {
+  id: number;
+  first_name: string;
+  last_name: string;
+  username: string;
+  email: string;
+  last_activity: string | null;
+  custom_hotkeys: Record<string, unknown>;
+  avatar: string | null;
+  initials: string;
+  phone: string;
+  active_organization: number | null;
+  active_organization_meta: OrganizationMeta;
+  allow_newsletters: boolean | null;
+  date_joined: string | null;
+}
+
+export interface PresentUserOptions {
+  /** Title and owner e-mail of the user's active organization, when it has one. */
+  organizationMeta?: OrganizationMeta;
+  /** True when the user is no longer a member of the viewer's organization: shown as "Deleted User". */
+  masked?: boolean;
+  /** Public base URL (`--host`) for avatar links; relative links when empty. */
+  host?: string;
+}
+
+/** Label Studio's initials rule: two first letters of the e-mail, else first letters of the names; not upper-cased. */
+export function initialsOf(user: Pick<UserRow, 'first_name' | 'last_name' | 'email'>, masked = false): string {
+  if (masked) return 'DU';
+  const first = user.first_name.trim();
+  const last = user.last_name.trim();
+  if (!first && !last) return user.email.slice(0, 2);
+  return `${first.slice(0, 1)}${last.slice(0, 1)}`;
+}
+
+export function avatarUrl(avatar: string | null, host = ''): string | null {
+  return avatar ? `${host.replace(/\/+$/, '')}/data/avatars/${avatar}` : null;
+}
+
+function parseHotkeys(raw: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function presentUser(user: UserRow, options: PresentUserOptions = {}): UserJson {
+  const masked = options.masked === true;
+  return {
+    id: user.id,
+    first_name: masked ? 'Deleted' : user.first_name,
+    last_name: masked ? 'User' : user.last_name,
+    username: masked ? `deleted-${user.id}` : user.username,
+    email: masked ? `deleted-${user.id}-user@example.com` : user.email,
+    last_activity: presentDateTime(user.last_activity),
+    custom_hotkeys: parseHotkeys(user.custom_hotkeys),
+    avatar: masked ? null : avatarUrl(user.avatar, options.host),
+    initials: initialsOf(user, masked),
+    phone: masked ? '' : user.phone,
+    active_organization: user.active_organization_id,
+    active_organization_meta: options.organizationMeta ?? { title: '', email: '' },
+    allow_newsletters: user.allow_newsletters,
+    date_joined: presentDateTime(user.date_joined),
+  };
+}

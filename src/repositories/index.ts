@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '#src/storage/schema.js';
+import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
+import { MembershipRepository } from '#src/repositories/membership.repository.js';
+import { OrganizationRepository } from '#src/repositories/organization.repository.js';
+import { SessionRepository } from '#src/repositories/session.repository.js';
+import { UserRepository } from '#src/repositories/user.repository.js';
+
+export interface Repositories {
+  users: UserRepository;
+  organizations: OrganizationRepository;
+  memberships: MembershipRepository;
+  legacyTokens: LegacyTokenRepository;
+  sessions: SessionRepository;
+}
+
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    users: new UserRepository(db),
+    organizations: new OrganizationRepository(db),
+    memberships: new MembershipRepository(db),
+    legacyTokens: new LegacyTokenRepository(db),
+    sessions: new SessionRepository(db),
+  };
+}
+
+/** Runs `work` in one transaction with repositories bound to it: a service's use case commits whole or not at all. */
+export type UnitOfWork = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
+
+export function createUnitOfWork(db: Kysely<Database>): UnitOfWork {
+  return (work) => db.transaction().execute((trx) => work(createRepositories(trx)));
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database, OrganizationRow, OrganizationTable, OrganizationUpdate } from '#src/storage/schema.js';
+import type { Insertable } from 'kysely';
+
+/** SQL for organizations. */
+export class OrganizationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findById(id: number): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The first organization ever created: where Label Studio puts every sign-up. */
+  findFirst(): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().orderBy('id').limit(1).executeTakeFirst();
+  }
+
+  findByToken(token: string): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('token', '=', token).executeTakeFirst();
+  }
+
+  insert(org: Insertable<OrganizationTable>): Promise<OrganizationRow> {
+    return this.db.insertInto('organizations').values(org).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async update(id: number, changes: OrganizationUpdate): Promise<void> {
+    await this.db.updateTable('organizations').set(changes).where('id', '=', id).execute();
+  }
+
+  /** Title and creator e-mail of an organization: `active_organization_meta` in user objects. */
+  async meta(id: number): Promise<{ title: string; email: string } | undefined> {
+    const row = await this.db
+      .selectFrom('organizations as o')
+      .leftJoin('users as u', 'u.id', 'o.created_by_id')
+      .select(['o.title', 'u.email'])
+      .where('o.id', '=', id)
+      .executeTakeFirst();
+    return row ? { title: row.title, email: row.email ?? '' } : undefined;
+  }
+}

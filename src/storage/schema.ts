@@ -1,0 +1,99 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types. Timestamps travel as ISO-8601 strings and booleans as booleans on both databases:
+ * the database factory converts whatever the driver returns.
+ */
+export interface UserTable {
+  id: Generated<number>;
+  /** Normalised (trimmed, lower-cased) e-mail: the login identifier. */
+  email: string;
+  username: string;
+  password: string;
+  first_name: string;
+  last_name: string;
+  phone: string;
+  avatar: string | null;
+  custom_hotkeys: string;
+  is_staff: boolean;
+  is_superuser: boolean;
+  is_active: boolean;
+  allow_newsletters: boolean | null;
+  date_joined: string;
+  last_login: string | null;
+  last_activity: string | null;
+  active_organization_id: number | null;
+}
+
+export interface OrganizationTable {
+  id: Generated<number>;
+  title: string;
+  /** The invite token (40 random alphanumerics). */
+  token: string;
+  created_by_id: number | null;
+  contact_info: string | null;
+  allow_unsafe_instruction_tags: boolean;
+  api_tokens_enabled: boolean;
+  legacy_api_tokens_enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Label Studio Enterprise's role codes; Community has no roles, we store them from the start. */
+export type RoleCode = 'OW' | 'AD' | 'MA' | 'RE' | 'AN' | 'NO' | 'DI';
+
+export interface OrganizationMemberTable {
+  id: Generated<number>;
+  user_id: number;
+  organization_id: number;
+  role: RoleCode;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface LegacyTokenTable {
+  user_id: number;
+  /** HMAC of the key under the instance secret: finds the row without storing the key. */
+  lookup_hash: string;
+  /** The key encrypted under the instance secret, so it can still be shown to its owner. */
+  ciphertext: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie value; the cookie value itself is never stored. */
+  id_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  keep_logged_in: boolean;
+}
+
+export interface Database {
+  users: UserTable;
+  organizations: OrganizationTable;
+  organization_members: OrganizationMemberTable;
+  legacy_tokens: LegacyTokenTable;
+  sessions: SessionTable;
+}
+
+/** Column names stored as booleans; SQLite keeps them as 0/1 and the factory converts them back. */
+export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
+  'is_staff',
+  'is_superuser',
+  'is_active',
+  'allow_newsletters',
+  'allow_unsafe_instruction_tags',
+  'api_tokens_enabled',
+  'legacy_api_tokens_enabled',
+  'keep_logged_in',
+]);
+
+export type UserRow = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type OrganizationRow = Selectable<OrganizationTable>;
+export type OrganizationUpdate = Updateable<OrganizationTable>;
+export type MembershipRow = Selectable<OrganizationMemberTable>;
