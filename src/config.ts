@@ -37,6 +37,11 @@ export interface AppConfig {
   noBrowser: boolean;
   /** Instance secret given by the environment (needed when several servers share one PostgreSQL). */
   secretKey: string | undefined;
+  /** Web session limits (Label Studio's MAX_SESSION_AGE, MAX_TIME_BETWEEN_ACTIVITY), seconds. */
+  sessionMaxAgeSeconds: number;
+  sessionInactivitySeconds: number;
+  /** Session and CSRF cookies only over HTTPS (SESSION_COOKIE_SECURE). */
+  secureCookies: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,6 +111,17 @@ function resolvePort(options: CliOptions, env: Env, problems: string[]): number 
   return port;
 }
 
+function resolveSeconds(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    problems.push(`${name} must be a whole number of seconds (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
 function resolveBool(env: Env, name: string, problems: string[]): boolean {
   const raw = getEnv(env, name);
   if (raw === undefined) return false;
@@ -137,6 +153,9 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
     disableSignupWithoutLink: resolveBool(env, 'DISABLE_SIGNUP_WITHOUT_LINK', problems),
     noBrowser: options.noBrowser === true,
     secretKey: env.SECRET_KEY || undefined,
+    sessionMaxAgeSeconds: resolveSeconds(env, 'MAX_SESSION_AGE', 14 * 24 * 3600, problems),
+    sessionInactivitySeconds: resolveSeconds(env, 'MAX_TIME_BETWEEN_ACTIVITY', 5 * 24 * 3600, problems),
+    secureCookies: env.SESSION_COOKIE_SECURE !== undefined && parseBool(env.SESSION_COOKIE_SECURE) === true,
   };
   if (problems.length > 0) {
     throw new AppError('config_error', 400, `Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -1,9 +1,13 @@
 import { loadInstanceSecret } from '#src/auth/instance-secret.js';
-import { SecretBox } from '#src/auth/secret-box.js';
+import { deriveKey, SecretBox } from '#src/auth/secret-box.js';
 import { systemClock, type Clock } from '#src/clock.js';
 import type { AppConfig } from '#src/config.js';
 import { createRepositories, createUnitOfWork, type Repositories } from '#src/repositories/index.js';
+import { AccessService } from '#src/services/access.service.js';
+import { ActivityService } from '#src/services/activity.service.js';
+import { AuthService } from '#src/services/auth.service.js';
 import { BootstrapService } from '#src/services/bootstrap.service.js';
+import { SessionService } from '#src/services/session.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
 import { UserService } from '#src/services/user.service.js';
@@ -14,6 +18,10 @@ export interface Services {
   organizations: OrganizationService;
   legacyTokens: LegacyTokenService;
   bootstrap: BootstrapService;
+  sessions: SessionService;
+  auth: AuthService;
+  access: AccessService;
+  activity: ActivityService;
 }
 
 export interface AppContext {
@@ -22,8 +30,8 @@ export interface AppContext {
   repos: Repositories;
   services: Services;
   clock: Clock;
-  /** Instance secret, for signing sessions and tokens. */
-  secret: string;
+  /** Key that signs personal access tokens and access tokens (HS256). */
+  jwtKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -51,13 +59,28 @@ export async function createContext(config: AppConfig, options: ContextOptions =
   const users = new UserService(repos, transaction, legacyTokens, clock);
   const organizations = new OrganizationService(repos, transaction, clock);
   const bootstrap = new BootstrapService(users, organizations, legacyTokens, transaction);
+  const sessions = new SessionService(repos, clock, {
+    maxAgeSeconds: config.sessionMaxAgeSeconds,
+    inactivitySeconds: config.sessionInactivitySeconds,
+  });
+  const jwtKey = deriveKey(secret, 'jwt');
+  const auth = new AuthService(repos, transaction, users, organizations, legacyTokens, sessions, clock, jwtKey, config);
   return {
     config,
     database,
     repos,
-    services: { users, organizations, legacyTokens, bootstrap },
+    services: {
+      users,
+      organizations,
+      legacyTokens,
+      bootstrap,
+      sessions,
+      auth,
+      access: new AccessService(repos),
+      activity: new ActivityService(repos, clock),
+    },
     clock,
-    secret,
+    jwtKey,
     close: () => database.close(),
   };
 }

@@ -1,5 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '#src/storage/schema.js';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database, SessionTable } from '#src/storage/schema.js';
+
+export type SessionRow = Selectable<SessionTable>;
 
 /** SQL for server-side web sessions. */
 export class SessionRepository {
@@ -9,5 +11,26 @@ export class SessionRepository {
   async deleteForUser(userId: number): Promise<number> {
     const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  async insert(session: Insertable<SessionTable>): Promise<void> {
+    await this.db.insertInto('sessions').values(session).execute();
+  }
+
+  find(idHash: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+  }
+
+  async touch(idHash: string, lastSeenAt: string, expiresAt: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  /** Removes sessions past their expiry (housekeeping, run now and then). */
+  async deleteExpired(now: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   }
 }

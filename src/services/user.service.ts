@@ -43,6 +43,11 @@ export class UserService {
     return user;
   }
 
+  /** Title and owner e-mail of the user's active organization (`active_organization_meta`). */
+  async organizationMeta(user: UserRow): Promise<{ title: string; email: string } | undefined> {
+    return user.active_organization_id === null ? undefined : this.repos.organizations.meta(user.active_organization_id);
+  }
+
   /** Creates a user and its legacy API token in one transaction. */
   async createUser(input: NewUserInput, repos?: Repositories): Promise<UserRow> {
     const email = normalizeEmail(input.email);

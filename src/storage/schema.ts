@@ -71,12 +71,71 @@ export interface SessionTable {
   keep_logged_in: boolean;
 }
 
+export interface PersonalAccessTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  jti: string;
+  /** `header.payload` of the JWT, without its signature. */
+  token_prefix: string;
+  created_at: string;
+  expires_at: string;
+  blacklisted_at: string | null;
+}
+
+export interface ProjectTable {
+  id: Generated<number>;
+  organization_id: number;
+  created_by_id: number | null;
+  title: string;
+  description: string;
+  label_config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TaskTable {
+  id: Generated<number>;
+  project_id: number;
+  /** JSON text. */
+  data: string;
+  /** JSON text. */
+  meta: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AnnotationTable {
+  id: Generated<number>;
+  task_id: number;
+  project_id: number;
+  completed_by_id: number | null;
+  /** JSON text. */
+  result: string;
+  was_cancelled: boolean;
+  ground_truth: boolean;
+  lead_time: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectHotkeyPreferenceTable {
+  user_id: number;
+  project_id: number;
+  /** JSON text. */
+  custom_hotkeys: string;
+}
+
 export interface Database {
   users: UserTable;
   organizations: OrganizationTable;
   organization_members: OrganizationMemberTable;
   legacy_tokens: LegacyTokenTable;
   sessions: SessionTable;
+  personal_access_tokens: PersonalAccessTokenTable;
+  projects: ProjectTable;
+  tasks: TaskTable;
+  annotations: AnnotationTable;
+  project_hotkey_preferences: ProjectHotkeyPreferenceTable;
 }
 
 /** Column names stored as booleans; SQLite keeps them as 0/1 and the factory converts them back. */
@@ -89,6 +148,8 @@ export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'api_tokens_enabled',
   'legacy_api_tokens_enabled',
   'keep_logged_in',
+  'was_cancelled',
+  'ground_truth',
 ]);
 
 export type UserRow = Selectable<UserTable>;
@@ -97,3 +158,7 @@ export type UserUpdate = Updateable<UserTable>;
 export type OrganizationRow = Selectable<OrganizationTable>;
 export type OrganizationUpdate = Updateable<OrganizationTable>;
 export type MembershipRow = Selectable<OrganizationMemberTable>;
+export type PersonalAccessTokenRow = Selectable<PersonalAccessTokenTable>;
+export type ProjectRow = Selectable<ProjectTable>;
+export type TaskRow = Selectable<TaskTable>;
+export type AnnotationRow = Selectable<AnnotationTable>;

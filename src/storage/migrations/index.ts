@@ -1,13 +1,17 @@
 import type { Kysely, Migration } from 'kysely';
 import type { ColumnTypes } from '#src/storage/migrations/column-types.js';
 import * as accountsCore from '#src/storage/migrations/0001-accounts-core.migration.js';
+import * as tokensProjects from '#src/storage/migrations/0002-tokens-projects.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
 }
 
 /** The one ordered list of migrations, for both databases. Append only; never edit a landed one. */
-const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [['0001-accounts-core', accountsCore]];
+const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
+  ['0001-accounts-core', accountsCore],
+  ['0002-tokens-projects', tokensProjects],
+];
 
 /** Binds each migration to the column types of the database it runs on. */
 export function buildMigrations(t: ColumnTypes): Record<string, Migration> {

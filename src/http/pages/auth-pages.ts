@@ -1,0 +1,79 @@
+import { authLayout } from '#src/http/pages/auth-layout.js';
+import { html } from '#src/http/pages/html.js';
+import { CSRF_FIELD } from '#src/http/csrf.js';
+
+export type FieldErrors = Record<string, string[]>;
+
+export interface LoginPageModel {
+  csrfToken: string;
+  action: string;
+  email?: string;
+  errors?: FieldErrors;
+  signupHref: string;
+}
+
+const fieldError = (errors: FieldErrors | undefined, field: string, id: string) =>
+  errors?.[field]?.length ? html`<p class="error" id="${id}" role="alert">${errors[field]?.join(' ')}</p>` : html``;
+
+export function loginPage(model: LoginPageModel): string {
+  const errors = model.errors;
+  return authLayout(
+    'Log in',
+    html`<h1>Log in</h1>
+<form method="post" action="${model.action}" novalidate>
+  <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
+  ${errors?.non_field_errors?.length ? html`<div class="form-error" role="alert">${errors.non_field_errors.join(' ')}</div>` : ''}
+  <label for="email">Email Address</label>
+  <input id="email" name="email" type="email" autocomplete="username" required value="${model.email ?? ''}"
+    aria-describedby="email-error" ${errors?.email ? html`aria-invalid="true"` : ''} autofocus>
+  ${fieldError(errors, 'email', 'email-error')}
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <label class="check"><input type="checkbox" name="persist_session" value="on" checked> Keep me logged in this browser</label>
+  <button type="submit">Log in</button>
+</form>
+<p class="switch">Don't have an account? <a href="${model.signupHref}">Sign up</a></p>`,
+  );
+}
+
+export interface SignupPageModel {
+  csrfToken: string;
+  action: string;
+  email?: string;
+  allowNewsletters?: boolean;
+  errors?: FieldErrors;
+  loginHref: string;
+  /** Shown instead of the form when sign-up is closed (invite-only, or a stale link). */
+  closedMessage?: string;
+}
+
+export function signupPage(model: SignupPageModel): string {
+  const errors = model.errors;
+  if (model.closedMessage) {
+    return authLayout(
+      'Sign Up',
+      html`<h1>Sign Up</h1><div class="form-error" role="alert">${model.closedMessage}</div>
+<p class="switch">Already have an account? <a href="${model.loginHref}">Log in</a></p>`,
+    );
+  }
+  return authLayout(
+    'Sign Up',
+    html`<h1>Sign Up</h1>
+<form method="post" action="${model.action}" novalidate>
+  <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
+  ${errors?.non_field_errors?.length ? html`<div class="form-error" role="alert">${errors.non_field_errors.join(' ')}</div>` : ''}
+  <label for="email">Email Address</label>
+  <input id="email" name="email" type="email" autocomplete="email" required value="${model.email ?? ''}"
+    aria-describedby="email-error" ${errors?.email ? html`aria-invalid="true"` : ''} autofocus>
+  ${fieldError(errors, 'email', 'email-error')}
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="new-password" required
+    aria-describedby="password-help password-error" ${errors?.password ? html`aria-invalid="true"` : ''}>
+  <p class="hint" id="password-help">Your password must be between 8 and 128 characters.</p>
+  ${fieldError(errors, 'password', 'password-error')}
+  <label class="check"><input type="checkbox" name="allow_newsletters" value="on" ${model.allowNewsletters ? 'checked' : ''}> Get the latest news from Label Studio</label>
+  <button type="submit">Create Account</button>
+</form>
+<p class="switch">Already have an account? <a href="${model.loginHref}">Log in</a></p>`,
+  );
+}
