@@ -16,6 +16,7 @@ import { organizationRoutes } from '#src/http/routes/organization.routes.js';
 import { projectRoutes } from '#src/http/routes/project.routes.js';
 import { tokenRoutes } from '#src/http/routes/token.routes.js';
 import { userRoutes } from '#src/http/routes/user.routes.js';
+import { webPagesRoutes } from '#src/http/routes/web-pages.routes.js';
 
 const PINO_LEVELS: Record<LogLevel, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
 
@@ -71,5 +72,6 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
   await app.register(tokenRoutes);
   await app.register(projectRoutes);
   await app.register(openApiRoutes);
+  await app.register(webPagesRoutes);
   return app;
 }
