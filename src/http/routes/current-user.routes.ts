@@ -1,20 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '#src/errors.js';
+import { principalOf } from '#src/http/principal.js';
 import { resource } from '#src/http/resource.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import { WhoAmISchema } from '#src/http/schemas/user.schema.js';
 import { LABEL_STUDIO_PERMISSION_STRINGS } from '#src/policies/permissions.js';
 import { presentUser } from '#src/presenters/user.presenter.js';
-import type { Principal } from '#src/http/request-context.js';
 
 const TokenSchema = Type.Object({ token: Type.String() });
-
-/** The authenticated principal; the auth plugin already answered 401 when there is none. */
-export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw AppError.unauthenticated();
-  return request.principal;
-}
 
 /** Current user: /api/current-user/* (spec §5.3). */
 export async function currentUserRoutes(app: FastifyInstance): Promise<void> {
