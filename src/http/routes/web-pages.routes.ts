@@ -1,6 +1,73 @@
-import type { FastifyInstance } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Page paths the web app renders; each answers with its index.html (spec §5.1). */
+const PAGE_PATHS = ['/organization/', '/organization/*', '/people/', '/user/account/', '/user/account/*', '/projects/', '/projects/:id'];
+
+const NOT_BUILT = 'Web app not built: run npm run build';
+
+/**
+ * The package root: the nearest folder above this module holding package.json. The module runs from dist/src/…
+ * (tests, `npm start`) or from the CLI bundle in dist/bundle, so a fixed number of `..` would be wrong for one of them.
+ */
+export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return from;
+    dir = parent;
+  }
+}
+
+export interface WebPagesOptions {
+  /** The Vite output folder (index.html + assets); web/dist of the package by default. */
+  distDir?: string;
+}
 
 /** The web app's pages (Organization, Account & Settings, Projects) and their static assets (spec §5.1, §7). */
-export async function webPagesRoutes(app: FastifyInstance): Promise<void> {
-  void app;
+export async function webPagesRoutes(app: FastifyInstance, options: WebPagesOptions = {}): Promise<void> {
+  const distDir = options.distDir ?? join(packageRoot(), 'web', 'dist');
+  const indexFile = join(distDir, 'index.html');
+  // Read once it exists; a build made while the server runs is picked up by the next request.
+  let indexHtml: string | undefined;
+  const loadIndex = (): string | undefined => {
+    if (indexHtml === undefined && existsSync(indexFile)) indexHtml = readFileSync(indexFile, 'utf8');
+    return indexHtml;
+  };
+
+  const hashedAssets = join(distDir, 'assets');
+  await app.register(async (assets) => {
+    // Assets are public and need no session lookup.
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), auth: 'none' };
+    });
+    await assets.register(fastifyStatic, {
+      root: distDir,
+      prefix: '/static/',
+      index: false,
+      suppressWarning: true,
+      decorateReply: false,
+      // File names under assets/ carry a content hash: cache them for good; anything else revalidates.
+      setHeaders: (reply, path) => {
+        reply.header('Cache-Control', path.startsWith(hashedAssets) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  });
+
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.principal) {
+      return reply.redirect(`/user/login/?next=${encodeURIComponent(request.url)}`);
+    }
+    const html = loadIndex();
+    if (!html) return reply.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
+    return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+  };
+
+  for (const url of PAGE_PATHS) {
+    app.get(url, { config: { auth: 'optional' }, schema: { hide: true } }, page);
+  }
 }
