@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { DATABASE_KINDS, freshDatabaseUrl, skipReason, tempDir } from '../helpers/databases.js';
 import { HttpClient, bearerAuth, tokenAuth } from '../helpers/http-client.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { freePort, startServerProcess } from '../helpers/server-process.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 type Json = Record<string, unknown>;
 
