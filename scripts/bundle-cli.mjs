@@ -1,6 +1,9 @@
 // Bundles the compiled CLI into a few files: loading hundreds of ESM modules (kysely alone has ~280)
 // costs more than the command itself, and the CLI must start fast.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['dist/src/cli/main.js'],
@@ -10,8 +13,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Native addons and the PostgreSQL driver stay as packages; pg loads only for PostgreSQL installs.
-  external: ['better-sqlite3', 'argon2', 'pg', 'pg-native'],
+  // Native addons, the PostgreSQL driver and the server's packages stay packages: only the CLI's own path
+  // (commander, kysely, our code) needs folding, and server plugins locate files next to their own modules.
+  external: ['better-sqlite3', 'argon2', 'pg', 'pg-native', 'fastify', 'fastify-plugin', '@fastify/*', '@sinclair/typebox', 'image-size'],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',

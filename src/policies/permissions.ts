@@ -50,6 +50,19 @@ export const LABEL_STUDIO_PERMISSION_STRINGS: readonly string[] = [
   ...['view', 'create', 'change', 'delete'].map((a) => `views.${a}`),
 ];
 
+/** Label Studio permission strings that need one of our actions; the rest follow `organization.view`. */
+const STRING_REQUIRES: Readonly<Record<string, Action>> = {
+  'organizations.invite': 'organization.invite',
+  'organizations.change': 'organization.change',
+  'organizations.delete': 'organization.change',
+};
+
+/** The Label Studio permission strings a role holds (whoami `permissions`). */
+export function labelStudioPermissionsFor(role: RoleCode | undefined): string[] {
+  if (!role) return [];
+  return LABEL_STUDIO_PERMISSION_STRINGS.filter((p) => roleAllows(role, STRING_REQUIRES[p] ?? 'organization.view'));
+}
+
 /** True when a member with this role may perform the action. Pending (NO) and deactivated (DI) members may do nothing. */
 export function roleAllows(role: RoleCode, action: Action): boolean {
   return (PERMISSIONS[action] as readonly RoleCode[]).includes(role);

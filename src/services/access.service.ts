@@ -25,6 +25,13 @@ export class AccessService {
     return { user, organizationId, role: membership.role, membership };
   }
 
+  /** The user's role in their active organization, or undefined when they are not a live member there. */
+  async roleOf(user: UserRow): Promise<RoleCode | undefined> {
+    if (user.active_organization_id === null) return undefined;
+    const membership = await this.repos.memberships.find(user.id, user.active_organization_id);
+    return membership && membership.deleted_at === null ? membership.role : undefined;
+  }
+
   /** Throws 403 unless the actor's role allows the action. */
   authorize(actor: Actor, action: Action): void {
     if (!roleAllows(actor.role, action)) throw AppError.forbidden();

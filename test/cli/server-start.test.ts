@@ -2,20 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { DATABASE_KINDS, freshDatabaseUrl, skipReason, tempDir } from '../helpers/databases.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { freePort, startServerProcess } from '../helpers/server-process.js';
 import { runCli } from '../helpers/cli.js';
 
-/** A port nothing listens on right now, chosen by the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 for (const kind of DATABASE_KINDS) {
   describe(`label-studio start [${kind}]`, { skip: skipReason(kind) }, () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
 import { CLI_PATH, cleanEnv } from './cli.js';
 
 export interface ServerProcess {
@@ -40,4 +41,15 @@ export async function startServerProcess(args: string[], env: Record<string, str
       return exited;
     },
   };
+}
+
+/** A port nothing listens on right now, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }

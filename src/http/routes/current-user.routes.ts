@@ -4,22 +4,22 @@ import { principalOf } from '#src/http/principal.js';
 import { resource } from '#src/http/resource.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import { WhoAmISchema } from '#src/http/schemas/user.schema.js';
-import { LABEL_STUDIO_PERMISSION_STRINGS } from '#src/policies/permissions.js';
+import { labelStudioPermissionsFor } from '#src/policies/permissions.js';
 import { presentUser } from '#src/presenters/user.presenter.js';
 
 const TokenSchema = Type.Object({ token: Type.String() });
 
 /** Current user: /api/current-user/* (spec §5.3). */
 export async function currentUserRoutes(app: FastifyInstance): Promise<void> {
-  const { users, legacyTokens } = app.ctx.services;
+  const { users, legacyTokens, access } = app.ctx.services;
 
   resource(app, '/api/current-user/whoami', {
     GET: {
       schema: { tags: ['Current user'], summary: 'The authenticated user, with permissions', response: { 200: WhoAmISchema, ...errorResponses(401) } },
       handler: async (request) => {
         const { user } = principalOf(request);
-        const organizationMeta = await users.organizationMeta(user);
-        return { ...presentUser(user, { organizationMeta, host: app.ctx.config.host }), permissions: LABEL_STUDIO_PERMISSION_STRINGS };
+        const [organizationMeta, role] = await Promise.all([users.organizationMeta(user), access.roleOf(user)]);
+        return { ...presentUser(user, { organizationMeta, host: app.ctx.config.host }), permissions: labelStudioPermissionsFor(role) };
       },
     },
   });
