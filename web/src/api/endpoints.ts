@@ -12,13 +12,21 @@ import type {
   WhoAmI,
 } from './types';
 
-/** Sort keys of the People table and the `ordering` values the memberships endpoint takes for them. */
+/**
+ * Sort keys of the People table and the `ordering` values the memberships endpoint takes for them, each way;
+ * null where the server has no such order (then that column sorts one way only).
+ */
 export const MEMBER_ORDERING = {
-  email: 'user__email',
-  name: 'user__first_name',
-  last_activity: 'user__last_activity',
-} as const;
+  email: { ascending: 'email', descending: '-email' },
+  name: { ascending: 'first_name', descending: null },
+  last_activity: { ascending: 'last_activity', descending: '-last_activity' },
+} as const satisfies Record<string, { ascending: string; descending: string | null }>;
 export type MemberSortKey = keyof typeof MEMBER_ORDERING;
+
+export function memberOrdering(key: MemberSortKey, descending: boolean): string {
+  const orders = MEMBER_ORDERING[key];
+  return (descending ? orders.descending : null) ?? orders.ascending;
+}
 
 export interface MemberQuery {
   page: number;
@@ -41,7 +49,7 @@ export const api = {
         page: q.page,
         page_size: q.pageSize,
         search: q.search,
-        ordering: q.sort ? `${q.descending ? '-' : ''}${MEMBER_ORDERING[q.sort]}` : undefined,
+        ordering: q.sort ? memberOrdering(q.sort, q.descending === true) : undefined,
       },
       signal,
     ),

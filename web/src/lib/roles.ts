@@ -16,6 +16,8 @@ const CAN_INVITE: ReadonlySet<RoleCode> = new Set(['OW', 'AD', 'MA']);
 const CAN_CHANGE_TOKEN_SETTINGS: ReadonlySet<RoleCode> = new Set(['OW', 'AD']);
 
 export const roleLabel = (role: RoleCode | undefined): string => (role ? ROLE_LABELS[role] : 'Unknown');
-export const canInvite = (role: RoleCode | undefined): boolean => role !== undefined && CAN_INVITE.has(role);
-export const canChangeTokenSettings = (role: RoleCode | undefined): boolean =>
-  role !== undefined && CAN_CHANGE_TOKEN_SETTINGS.has(role);
+/** By the membership role; without one (membership not loaded), by whoami's permission strings. */
+export const canInvite = (role: RoleCode | undefined, permissions: readonly string[]): boolean =>
+  role !== undefined ? CAN_INVITE.has(role) : permissions.includes('organizations.invite');
+export const canChangeTokenSettings = (role: RoleCode | undefined, permissions: readonly string[]): boolean =>
+  role !== undefined ? CAN_CHANGE_TOKEN_SETTINGS.has(role) : permissions.includes('organizations.change');

@@ -16,8 +16,10 @@ import { UserPanel } from './user-panel';
 function parseSort(value: string | null): Sort | undefined {
   if (!value) return undefined;
   const descending = value.startsWith('-');
-  const key = (descending ? value.slice(1) : value) as MemberSortKey;
-  return key in MEMBER_ORDERING ? { key, descending } : undefined;
+  const key = descending ? value.slice(1) : value;
+  if (!(key in MEMBER_ORDERING)) return undefined;
+  const sortKey = key as MemberSortKey;
+  return { key: sortKey, descending: descending && MEMBER_ORDERING[sortKey].descending !== null };
 }
 
 /** Organization → People: members of the caller's active organization, searchable, sortable, paged in the URL. */
@@ -50,8 +52,10 @@ export function PeoplePage() {
     [orgId, page, pageSize, search, sort?.key, sort?.descending],
   );
 
+  // A first click sorts ascending, except Last Activity: most recent first is what people look for.
   const onSort = (key: MemberSortKey) => {
-    const descending = sort?.key === key ? !sort.descending : false;
+    const canDescend = MEMBER_ORDERING[key].descending !== null;
+    const descending = sort?.key === key ? !sort.descending && canDescend : key === 'last_activity';
     setParams({ ordering: `${descending ? '-' : ''}${key}`, page: null }, true);
   };
   const onSelect = (userId: number) => setParams({ user: userId === selectedId ? null : String(userId) }, true);
@@ -65,12 +69,12 @@ export function PeoplePage() {
   const role = membership?.role;
   const actions = (
     <>
-      {canChangeTokenSettings(role) && (
+      {canChangeTokenSettings(role, me.permissions) && (
         <button type="button" className="btn" onClick={() => setDialog('settings')}>
           API Tokens Settings
         </button>
       )}
-      {canInvite(role) && (
+      {canInvite(role, me.permissions) && (
         <button type="button" className="btn btn--primary" onClick={() => setDialog('invite')}>
           Add People
         </button>
