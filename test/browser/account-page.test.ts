@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { browserSkipReason, openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { makePng } from './png.js';
-import { assertAccessible, overflowsHorizontally, screenshotPath, sessionApi, signUp, until, WEB_DIST } from './steps.js';
+import { assertAccessible, overflowsHorizontally, screenshotPath, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
 
 const OWNER = { email: 'ada@example.com', password: 'owner-pass-1' };
 
 for (const kind of DATABASE_KINDS) {
   describe(`web app: Account & Settings [${kind}]`, { skip: skipReason(kind) || browserSkipReason(WEB_DIST) }, () => {
+    const step = storySteps();
     let server: TestServer;
     let owner: BrowserSession;
 
@@ -26,7 +27,7 @@ for (const kind of DATABASE_KINDS) {
     const tokenStatus = async (header: string) =>
       (await owner.context.request.get('/api/current-user/whoami', { headers: { Authorization: header } })).status();
 
-    test('the owner turns legacy tokens on in API Tokens Settings', async () => {
+    step('the owner turns legacy tokens on in API Tokens Settings', async () => {
       const { page } = owner;
       await page.goto('/organization/');
       await page.getByRole('button', { name: 'API Tokens Settings' }).click();
@@ -42,7 +43,7 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(settings.body, { api_tokens_enabled: true, legacy_api_tokens_enabled: true });
     });
 
-    test('the account menu leads to Account & Settings, with the membership and the real role', async () => {
+    step('the account menu leads to Account & Settings, with the membership and the real role', async () => {
       const { page } = owner;
       await page.getByRole('button', { name: /Account menu/ }).click();
       await page.getByRole('menuitem', { name: 'Account & Settings' }).click();
@@ -57,7 +58,7 @@ for (const kind of DATABASE_KINDS) {
       await assertAccessible(page, 'the account page');
     });
 
-    test('Personal Info: name and phone are saved; an oversized value is refused at its field', async () => {
+    step('Personal Info: name and phone are saved; an oversized value is refused at its field', async () => {
       const { page } = owner;
       await page.getByLabel('First Name').fill('Ada');
       await page.getByLabel('Last Name').fill('Lovelace');
@@ -75,14 +76,14 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await page.getByLabel('Phone').inputValue(), '+44 20 7946 0000');
     });
 
-    test('Email Preferences: the newsletter choice is saved at once', async () => {
+    step('Email Preferences: the newsletter choice is saved at once', async () => {
       const { page } = owner;
       await page.getByRole('checkbox', { name: 'Subscribe to Label Studio news and tips' }).check();
       await page.getByText('Subscribed').waitFor();
       assert.equal((await sessionApi(owner.context).get('/api/current-user/whoami')).body.allow_newsletters, true);
     });
 
-    test('avatar: the server refuses a too-large picture with its message, accepts a real PNG', async () => {
+    step('avatar: the server refuses a too-large picture with its message, accepts a real PNG', async () => {
       const { page } = owner;
       await page.locator('#avatar-file').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: makePng(1300, 1300) });
       await page.getByText('Please use an image that is 1200 x 1200 pixels or smaller.').waitFor();
@@ -96,7 +97,7 @@ for (const kind of DATABASE_KINDS) {
       await page.locator('.topbar img.avatar').waitFor();
     });
 
-    test('the whole page, for the README', async () => {
+    step('the whole page, for the README', async () => {
       const { page } = owner;
       await page.getByRole('heading', { name: 'Access Token' }).waitFor();
       await page.evaluate('window.scrollTo(0, 0)');
@@ -104,7 +105,7 @@ for (const kind of DATABASE_KINDS) {
       await assertAccessible(page, 'the account page with every section');
     });
 
-    test('avatar delete brings the initials back', async () => {
+    step('avatar delete brings the initials back', async () => {
       const { page } = owner;
       await page.getByRole('button', { name: 'Delete' }).click();
       await page.getByText('Picture removed').waitFor();
@@ -112,7 +113,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await sessionApi(owner.context).get('/api/current-user/whoami')).body.avatar, null);
     });
 
-    test('Access Token: copy, example curl, reset after confirmation; the old token stops working', async () => {
+    step('Access Token: copy, example curl, reset after confirmation; the old token stops working', async () => {
       const { page } = owner;
       const section = page.locator('#legacy-token');
       const field = section.getByLabel('Access Token');
@@ -133,7 +134,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await tokenStatus(`Token ${fresh}`), 200);
     });
 
-    test('Personal Access Token: created and shown once, one at a time, revoked after confirmation', async () => {
+    step('Personal Access Token: created and shown once, one at a time, revoked after confirmation', async () => {
       const { page } = owner;
       const section = page.locator('#personal-access-token');
       await section.getByText('No personal access token').waitFor();
@@ -162,7 +163,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await refresh()).status(), 401);
     });
 
-    test('the account page fits 1024 pixels', async () => {
+    step('the account page fits 1024 pixels', async () => {
       const { page } = owner;
       await page.setViewportSize({ width: 1024, height: 768 });
       try {
@@ -172,7 +173,7 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
-    test('Log out from the account menu ends the session', async () => {
+    step('Log out from the account menu ends the session', async () => {
       const { page } = owner;
       await page.getByRole('button', { name: /Account menu/ }).click();
       await page.getByRole('menuitem', { name: 'Log out' }).click();

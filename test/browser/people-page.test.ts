@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { browserSkipReason, openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { assertAccessible, labelStudioDate, overflowsHorizontally, screenshotPath, sessionApi, signUp, until, WEB_DIST } from './steps.js';
+import { assertAccessible, labelStudioDate, overflowsHorizontally, screenshotPath, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
 
 const OWNER = { email: 'ada@example.com', password: 'owner-pass-1' };
 const MEMBER = { email: 'grace@example.com', password: 'member-pass-1' };
@@ -11,6 +11,7 @@ const RESULT = [{ from_name: 'label', to_name: 'text', type: 'choices', value: {
 
 for (const kind of DATABASE_KINDS) {
   describe(`web app: sign-up, invite and the People page [${kind}]`, { skip: skipReason(kind) || browserSkipReason(WEB_DIST) }, () => {
+    const step = storySteps();
     let server: TestServer;
     let owner: BrowserSession;
     let member: BrowserSession;
@@ -28,21 +29,21 @@ for (const kind of DATABASE_KINDS) {
       await server?.close();
     });
 
-    test('pages need a login: anonymous visitors go to the login form and come back', async () => {
+    step('pages need a login: anonymous visitors go to the login form and come back', async () => {
       const { page } = owner;
       await page.goto('/organization/?page_size=50');
       assert.equal(new URL(page.url()).pathname, '/user/login/');
       assert.equal(new URL(page.url()).searchParams.get('next'), '/organization/?page_size=50');
     });
 
-    test('the first user signs up through the form and sees the empty projects page', async () => {
+    step('the first user signs up through the form and sees the empty projects page', async () => {
       const { page } = owner;
       await signUp(page, OWNER.email, OWNER.password);
       await page.getByText('No projects yet').waitFor();
       await assertAccessible(page, 'the projects page');
     });
 
-    test('Add People shows the invite link without resetting it; Reset Link replaces it; Copy link copies', async () => {
+    step('Add People shows the invite link without resetting it; Reset Link replaces it; Copy link copies', async () => {
       const { page } = owner;
       await page.getByRole('link', { name: 'Organization' }).click();
       await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();
@@ -76,13 +77,13 @@ for (const kind of DATABASE_KINDS) {
       await dialog.getByRole('button', { name: 'Close' }).click();
     });
 
-    test('a second person signs up through the invite link in another browser', async () => {
+    step('a second person signs up through the invite link in another browser', async () => {
       await signUp(member.page, MEMBER.email, MEMBER.password, inviteLink);
       const me = await sessionApi(member.context).get('/api/current-user/whoami');
       assert.equal(me.body.email, MEMBER.email);
     });
 
-    test('through the API the member creates a project and annotates; the owner creates one too', async () => {
+    step('through the API the member creates a project and annotates; the owner creates one too', async () => {
       const memberApi = sessionApi(member.context);
       const ownerApi = sessionApi(owner.context);
       await memberApi.patch(`/api/users/${(await memberApi.get('/api/current-user/whoami')).body.id}/`, {
@@ -99,7 +100,7 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
-    test('the owner searches People, opens the member and sees their projects and last activity', async () => {
+    step('the owner searches People, opens the member and sees their projects and last activity', async () => {
       const { page } = owner;
       await page.goto('/organization/');
       const rows = page.locator('tbody tr');
@@ -133,7 +134,7 @@ for (const kind of DATABASE_KINDS) {
       await page.screenshot({ path: screenshotPath('people.png') });
     });
 
-    test('keyboard: Enter opens a member, Escape closes the panel and returns focus to the row', async () => {
+    step('keyboard: Enter opens a member, Escape closes the panel and returns focus to the row', async () => {
       const { page } = owner;
       await page.keyboard.press('Escape');
       await page.waitForURL((url) => !url.searchParams.has('user'));
@@ -145,7 +146,7 @@ for (const kind of DATABASE_KINDS) {
       await page.getByRole('complementary').waitFor({ state: 'detached' });
     });
 
-    test('sorting, page size and the project link all live in the URL', async () => {
+    step('sorting, page size and the project link all live in the URL', async () => {
       const { page } = owner;
       await page.goto('/organization/?page_size=50');
       assert.equal(await page.getByLabel('Per page').inputValue(), '50');
@@ -169,7 +170,7 @@ for (const kind of DATABASE_KINDS) {
       await assertAccessible(page, 'the projects list');
     });
 
-    test('the People page fits a 1024-pixel laptop screen with the panel open', async () => {
+    step('the People page fits a 1024-pixel laptop screen with the panel open', async () => {
       const { page } = owner;
       await page.setViewportSize({ width: 1024, height: 768 });
       try {

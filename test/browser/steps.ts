@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { packageRoot } from '#src/http/routes/web-pages.routes.js';
 import { csrfTokenOf, seriousA11yViolations } from '../helpers/browser.js';
@@ -80,4 +81,22 @@ export async function until<T>(what: string, check: () => Promise<T>, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last value: ${String(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Tests that continue one story in one browser: after a failure the later steps are skipped (naming the step that
+ * failed) instead of each waiting out its own timeouts on a page in the wrong state.
+ */
+export function storySteps(): (name: string, fn: () => Promise<void>) => void {
+  let failed: string | undefined;
+  return (name, fn) =>
+    test(name, async (t) => {
+      if (failed) return t.skip(`an earlier step failed: ${failed}`);
+      try {
+        await fn();
+      } catch (error) {
+        failed = name;
+        throw error;
+      }
+    });
 }

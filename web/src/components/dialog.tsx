@@ -55,7 +55,7 @@ export function Dialog({ open, title, onClose, children, footer, width = 560 }: 
         <div className="dialog__box">
           <header className="dialog__header">
             <h2 id={titleId}>{title}</h2>
-            <button type="button" className="icon-btn" aria-label="Close" onClick={() => ref.current?.close()}>
+            <button type="button" className="icon-btn" aria-label="Close dialog" onClick={() => ref.current?.close()}>
               <span aria-hidden="true">×</span>
             </button>
           </header>
