@@ -69,9 +69,11 @@ export function UserPanel({ orgId, userId, source, onClose }: UserPanelProps) {
   return (
     <aside id="member-panel" className="panel" aria-labelledby="member-panel-title">
       <div className="panel__top">
-        <h2 id="member-panel-title" className="visually-hidden">
-          Member details{member ? `: ${name || member.user.email}` : ''}
-        </h2>
+        {!member && (
+          <h2 id="member-panel-title" className="visually-hidden">
+            Member details
+          </h2>
+        )}
         <button ref={closeButton} type="button" className="icon-btn" aria-label="Close member details" onClick={onClose}>
           <span aria-hidden="true">×</span>
         </button>
@@ -83,10 +85,18 @@ export function UserPanel({ orgId, userId, source, onClose }: UserPanelProps) {
           <div className="panel__identity">
             <Avatar user={member.user} size={64} />
             <div className="panel__who">
-              {name && <p className="panel__name">{name}</p>}
-              <a className="panel__email" href={`mailto:${member.user.email}`}>
-                {member.user.email}
-              </a>
+              <h2 id="member-panel-title" className="panel__name">
+                {name || (
+                  <a className="panel__email" href={`mailto:${member.user.email}`}>
+                    {member.user.email}
+                  </a>
+                )}
+              </h2>
+              {name && (
+                <a className="panel__email" href={`mailto:${member.user.email}`}>
+                  {member.user.email}
+                </a>
+              )}
               {member.user.phone && (
                 <a className="panel__phone" href={`tel:${member.user.phone}`}>
                   {member.user.phone}
