@@ -161,7 +161,7 @@ for (const kind of DATABASE_KINDS) {
       await page.waitForURL(/page_size=100/);
 
       await page.getByRole('button', { name: 'grace@example.com' }).click();
-      await page.getByRole('link', { name: 'Compiler corpus' }).click();
+      await page.locator('#member-panel section', { hasText: 'Created Projects' }).getByRole('link', { name: 'Compiler corpus' }).click();
       await page.waitForURL(`**/projects/${projects.member}`);
       await page.getByRole('heading', { name: 'Compiler corpus', level: 1 }).waitFor();
       await assertAccessible(page, 'the project page');
