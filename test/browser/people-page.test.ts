@@ -176,7 +176,7 @@ for (const kind of DATABASE_KINDS) {
       try {
         await page.goto('/organization/');
         await page.getByRole('button', { name: 'grace@example.com' }).click();
-        await page.getByRole('complementary', { name: 'Grace Hopper' }).getByRole('heading').waitFor();
+        await page.getByRole('complementary', { name: 'Grace Hopper' }).getByRole('heading', { name: 'Contributed to' }).waitFor();
         assert.equal(await overflowsHorizontally(page), false);
         await page.screenshot({ path: screenshotPath('people-1024.png') });
       } finally {
