@@ -69,6 +69,8 @@ export interface Invite {
 export interface TokenSettings {
   api_tokens_enabled: boolean;
   legacy_api_tokens_enabled: boolean;
+  /** Label Studio Enterprise's field; sent back unchanged when present. */
+  api_token_ttl_days?: number;
 }
 
 /** A personal access token as listed: `header.payload`, without its signature. */
