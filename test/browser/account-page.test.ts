@@ -100,7 +100,7 @@ for (const kind of DATABASE_KINDS) {
 
     step('the whole page, for the README', async () => {
       const { page } = owner;
-      await page.getByRole('heading', { name: 'Access Token' }).waitFor();
+      await page.getByRole('heading', { name: 'Access Token', exact: true }).waitFor();
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: screenshotPath('account.png'), fullPage: true });
       await assertAccessible(page, 'the account page with every section');

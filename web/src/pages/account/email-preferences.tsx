@@ -8,15 +8,19 @@ import { useSession } from '../../session';
 export function EmailPreferences() {
   const { me, updateMe } = useSession();
   const [busy, setBusy] = useState(false);
+  // The box follows the click at once and goes back if the server refuses.
+  const [checked, setChecked] = useState(me.allow_newsletters === true);
   const [result, setResult] = useState<{ ok: boolean; message: string }>();
 
-  const change = async (checked: boolean) => {
+  const change = async (value: boolean) => {
     setBusy(true);
+    setChecked(value);
     setResult(undefined);
     try {
-      updateMe(await api.updateUser(me.id, { allow_newsletters: checked }));
-      setResult({ ok: true, message: checked ? 'Subscribed' : 'Unsubscribed' });
+      updateMe(await api.updateUser(me.id, { allow_newsletters: value }));
+      setResult({ ok: true, message: value ? 'Subscribed' : 'Unsubscribed' });
     } catch (error) {
+      setChecked(!value);
       setResult({ ok: false, message: `Error updating preferences: ${messageOf(error)}` });
     } finally {
       setBusy(false);
@@ -30,7 +34,7 @@ export function EmailPreferences() {
       </h2>
       <div className="inline-row">
         <label className="checkbox">
-          <input type="checkbox" checked={me.allow_newsletters === true} disabled={busy} onChange={(e) => change(e.target.checked)} />
+          <input type="checkbox" checked={checked} disabled={busy} onChange={(e) => change(e.target.checked)} />
           <span>Subscribe to Label Studio news and tips</span>
         </label>
         {result && <StatusText tone={result.ok ? 'success' : 'error'}>{result.message}</StatusText>}
