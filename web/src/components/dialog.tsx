@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { CloseIcon } from './icons';
 
 interface DialogProps {
   open: boolean;
@@ -56,7 +57,7 @@ export function Dialog({ open, title, onClose, children, footer, width = 560 }: 
           <header className="dialog__header">
             <h2 id={titleId}>{title}</h2>
             <button type="button" className="icon-btn" aria-label="Close dialog" onClick={() => ref.current?.close()}>
-              <span aria-hidden="true">×</span>
+              <CloseIcon />
             </button>
           </header>
           <div className="dialog__body">{children}</div>

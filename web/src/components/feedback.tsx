@@ -41,12 +41,14 @@ export function ErrorMessage({ error, onRetry, title }: { error: unknown; onRetr
   );
 }
 
-export function EmptyState({ title, children, icon = '∅' }: { title: string; children?: ReactNode; icon?: string }) {
+export function EmptyState({ title, children, icon }: { title: string; children?: ReactNode; icon?: ReactNode }) {
   return (
     <div className="empty-state">
-      <span className="empty-state__icon" aria-hidden="true">
-        {icon}
-      </span>
+      {icon && (
+        <span className="empty-state__icon" aria-hidden="true">
+          {icon}
+        </span>
+      )}
       <p className="empty-state__title">{title}</p>
       {children && <div className="empty-state__text">{children}</div>}
     </div>

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints';
 import { PageHeader } from '../../components/app-shell';
 import { ErrorMessage, Loading } from '../../components/feedback';
@@ -30,6 +30,8 @@ export function AccountPage() {
     if (!section) return;
     document.getElementById(section)?.scrollIntoView({ block: 'start' });
   }, [section, settings.status]);
+  const visible = useVisibleSection(sections.map((s) => s.id).join(' '));
+  const current = visible ?? (section || 'personal-info');
 
   const noTokens = settings.data && !settings.data.api_tokens_enabled && !settings.data.legacy_api_tokens_enabled;
   return (
@@ -40,7 +42,7 @@ export function AccountPage() {
           <ul>
             {sections.map((s) => (
               <li key={s.id}>
-                <Link href={`/user/account/${s.id}`} aria-current={section === s.id ? 'location' : undefined}>
+                <Link href={`/user/account/${s.id}`} aria-current={current === s.id ? 'location' : undefined}>
                   {s.label}
                 </Link>
               </li>
@@ -76,4 +78,26 @@ export function AccountPage() {
       </div>
     </div>
   );
+}
+
+/** The id of the section nearest the top of the window, for the side navigation's highlight. */
+function useVisibleSection(ids: string): string | undefined {
+  const [visible, setVisible] = useState<string>();
+  useEffect(() => {
+    const onScroll = () => {
+      let best: string | undefined;
+      for (const id of ids.split(' ')) {
+        const element = document.getElementById(id);
+        // A section counts once its top passes a line a little below the top bar.
+        if (element && element.getBoundingClientRect().top <= 120) best = id;
+      }
+      const { scrollHeight } = document.documentElement;
+      const atBottom = scrollHeight > window.innerHeight + 2 && window.innerHeight + window.scrollY >= scrollHeight - 2;
+      setVisible(atBottom ? ids.split(' ').at(-1) : best);
+    };
+    onScroll();
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => window.removeEventListener('scroll', onScroll);
+  }, [ids]);
+  return visible;
 }

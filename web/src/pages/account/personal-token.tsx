@@ -4,6 +4,7 @@ import type { ListedToken } from '../../api/types';
 import { CopyField } from '../../components/copy-field';
 import { ConfirmDialog, Dialog } from '../../components/dialog';
 import { EmptyState, ErrorMessage, Loading } from '../../components/feedback';
+import { KeyIcon } from '../../components/icons';
 import { formatDate } from '../../lib/format';
 import { useAsync } from '../../lib/use-async';
 
@@ -64,7 +65,7 @@ export function PersonalToken() {
       {tokens.status === 'loading' && !tokens.data && <Loading label="Loading tokens…" />}
       {tokens.data && (
         list.length === 0 ? (
-          <EmptyState title="No personal access token" icon="🔑">
+          <EmptyState title="No personal access token" icon={<KeyIcon />}>
             Create one to use the API from scripts and the SDK.
           </EmptyState>
         ) : (

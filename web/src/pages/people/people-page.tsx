@@ -3,6 +3,7 @@ import { ApiError } from '../../api/client';
 import { api, MEMBER_ORDERING, type MemberSortKey } from '../../api/endpoints';
 import { PageHeader } from '../../components/app-shell';
 import { EmptyState, ErrorMessage, Loading, Spinner } from '../../components/feedback';
+import { PeopleIcon, SearchIcon } from '../../components/icons';
 import { pageParams, Pagination } from '../../components/pagination';
 import { canChangeTokenSettings, canInvite } from '../../lib/roles';
 import { useSearchParams, useTitle } from '../../lib/router';
@@ -107,8 +108,8 @@ export function PeoplePage() {
           </h2>
           <div className="toolbar">
             <div className="search">
-              <span className="search__icon" aria-hidden="true">
-                ⌕
+              <span className="search__icon">
+                <SearchIcon />
               </span>
               <input
                 type="search"
@@ -132,7 +133,7 @@ export function PeoplePage() {
           {!data && members.status === 'loading' && <Loading label="Loading members…" />}
           {data && data.results.length === 0 && members.status !== 'loading' && (
             search ? (
-              <EmptyState title={`No members match “${search}”`}>
+              <EmptyState title={`No members match “${search}”`} icon={<SearchIcon size={20} />}>
                 <button type="button" className="btn btn--small" onClick={() => setParams({ search: null, page: null }, true)}>
                   Clear search
                 </button>
@@ -144,7 +145,7 @@ export function PeoplePage() {
                 </button>
               </EmptyState>
             ) : (
-              <EmptyState title="No members yet">Invite people with the Add People button.</EmptyState>
+              <EmptyState title="No members yet" icon={<PeopleIcon />}>Invite people with the Add People button.</EmptyState>
             )
           )}
           {data && !pastEnd && data.results.length > 0 && (

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { api } from '../../api/endpoints';
 import type { MembershipListItem, ProjectRef, RoleCode, User } from '../../api/types';
 import { Avatar } from '../../components/avatar';
+import { CloseIcon, ProjectIcon } from '../../components/icons';
 import { ErrorMessage, Loading } from '../../components/feedback';
 import { formatDateTime, fullName } from '../../lib/format';
 import { roleLabel } from '../../lib/roles';
@@ -31,6 +32,7 @@ function ProjectLinks({ title, projects }: { title: string; projects: ProjectRef
       <ul className="project-links">
         {projects.map((project) => (
           <li key={project.id}>
+            <ProjectIcon size={16} />
             <Link href={`/projects/${project.id}`}>{project.title || `Project #${project.id}`}</Link>
           </li>
         ))}
@@ -75,7 +77,7 @@ export function UserPanel({ orgId, userId, source, onClose }: UserPanelProps) {
           </h2>
         )}
         <button ref={closeButton} type="button" className="icon-btn" aria-label="Close member details" onClick={onClose}>
-          <span aria-hidden="true">×</span>
+          <CloseIcon />
         </button>
       </div>
       {loaded.status === 'error' && <ErrorMessage error={loaded.error} onRetry={loaded.reload} />}

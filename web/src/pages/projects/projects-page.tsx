@@ -2,6 +2,7 @@ import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { PageHeader } from '../../components/app-shell';
 import { EmptyState, ErrorMessage, Loading } from '../../components/feedback';
+import { ProjectIcon } from '../../components/icons';
 import { pageParams, Pagination } from '../../components/pagination';
 import { formatDate, fullName } from '../../lib/format';
 import { Link, useSearchParams, useTitle } from '../../lib/router';
@@ -30,7 +31,7 @@ export function ProjectsPage() {
         )}
         {!data && projects.status === 'loading' && <Loading label="Loading projects…" />}
         {data && !pastEnd && data.count === 0 && (
-          <EmptyState title="No projects yet" icon="▦">
+          <EmptyState title="No projects yet" icon={<ProjectIcon />}>
             Projects created in this organization (for example through the API or the SDK) appear here.
           </EmptyState>
         )}
