@@ -13,6 +13,8 @@ for (const kind of DATABASE_KINDS) {
     const step = storySteps();
     let server: TestServer;
     let owner: BrowserSession;
+    /** The personal access token created on the page, revoked a step later. */
+    let token = '';
 
     before(async () => {
       server = await startTestServer(kind);
@@ -98,22 +100,6 @@ for (const kind of DATABASE_KINDS) {
       await page.locator('.topbar img.avatar').waitFor();
     });
 
-    step('the whole page, for the README', async () => {
-      const { page } = owner;
-      await page.getByRole('heading', { name: 'Access Token', exact: true }).waitFor();
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: screenshotPath('account.png'), fullPage: true });
-      await assertAccessible(page, 'the account page with every section');
-    });
-
-    step('avatar delete brings the initials back', async () => {
-      const { page } = owner;
-      await page.getByRole('button', { name: 'Delete' }).click();
-      await page.getByText('Picture removed').waitFor();
-      await page.locator('#personal-info img.avatar').waitFor({ state: 'detached' });
-      assert.equal((await sessionApi(owner.context).get('/api/current-user/whoami')).body.avatar, null);
-    });
-
     step('Access Token: copy, example curl, reset after confirmation; the old token stops working', async () => {
       const { page } = owner;
       const section = page.locator('#legacy-token');
@@ -135,13 +121,13 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await tokenStatus(`Token ${fresh}`), 200);
     });
 
-    step('Personal Access Token: created and shown once, one at a time, revoked after confirmation', async () => {
+    step('Personal Access Token: created and shown once, one at a time', async () => {
       const { page } = owner;
       const section = page.locator('#personal-access-token');
       await section.getByText('No personal access token').waitFor();
       await section.getByRole('button', { name: 'Create New Token' }).click();
       const dialog = page.getByRole('dialog', { name: 'New Auth Token' });
-      const token = await dialog.getByLabel('Personal access token').inputValue();
+      token = await dialog.getByLabel('Personal access token').inputValue();
       assert.equal(token.split('.').length, 3, 'the full JWT is shown');
       await dialog.getByRole('button', { name: 'Copy' }).click();
       await dialog.getByRole('button', { name: 'Copied!' }).waitFor();
@@ -153,7 +139,20 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(token.startsWith(await listed.locator('code').innerText()), 'the list shows the token without its signature');
       assert.equal(await section.getByRole('button', { name: 'Create New Token' }).isDisabled(), true);
       await section.getByText('You can only have one active token').waitFor();
+    });
 
+    step('the whole page, for the README', async () => {
+      const { page } = owner;
+      await page.getByRole('heading', { name: 'Access Token', exact: true }).waitFor();
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: screenshotPath('account.png'), fullPage: true });
+      await assertAccessible(page, 'the account page with every section');
+    });
+
+    step('Personal Access Token: revoked after confirmation, then refused', async () => {
+      const { page } = owner;
+      const section = page.locator('#personal-access-token');
+      const listed = section.getByRole('list', { name: 'Your tokens' }).getByRole('listitem');
       const refresh = () => owner.context.request.post('/api/token/refresh/', { data: { refresh: token } });
       assert.equal((await refresh()).status(), 200);
       await listed.getByRole('button', { name: 'Revoke' }).click();
@@ -162,6 +161,14 @@ for (const kind of DATABASE_KINDS) {
       await confirm.getByRole('button', { name: 'Revoke' }).click();
       await section.getByText('No personal access token').waitFor();
       assert.equal((await refresh()).status(), 401);
+    });
+
+    step('avatar delete brings the initials back', async () => {
+      const { page } = owner;
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('Picture removed').waitFor();
+      await page.locator('#personal-info img.avatar').waitFor({ state: 'detached' });
+      assert.equal((await sessionApi(owner.context).get('/api/current-user/whoami')).body.avatar, null);
     });
 
     step('the account page fits 1024 pixels', async () => {

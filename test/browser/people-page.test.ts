@@ -91,6 +91,7 @@ for (const kind of DATABASE_KINDS) {
         last_name: 'Hopper',
         phone: '+1 555 0100',
       });
+      await ownerApi.patch(`/api/users/${await userIdOf(owner)}/`, { first_name: 'Ada', last_name: 'Lovelace' });
       // A few more people (made by the owner through the API, never signed in) fill the table as in real use.
       for (const [first, last] of [['Katherine', 'Johnson'], ['Alan', 'Turing'], ['Margaret', 'Hamilton']] as const) {
         const email = `${first.toLowerCase()}@example.com`;
@@ -118,6 +119,14 @@ for (const kind of DATABASE_KINDS) {
       await until('one search result', async () => (await rows.count()) === 1);
       const row = rows.first();
       assert.match(await row.innerText(), /grace@example\.com\s+Grace Hopper\s+(less than a minute|\d+ minutes?) ago/);
+      await page.getByRole('searchbox').fill('ALAN');
+      await until('a search by first name', async () => (await rows.count()) === 1 && (await row.innerText()).includes('Alan Turing'));
+      await page.getByRole('searchbox').fill('nobody-here');
+      await page.getByText('No members match “nobody-here”').waitFor();
+      await page.getByRole('button', { name: 'Clear search' }).click();
+      await until('the search cleared', async () => (await rows.count()) === 5 && !page.url().includes('search='));
+      await page.getByRole('searchbox').fill('hopp');
+      await until('one search result again', async () => (await rows.count()) === 1);
 
       await row.click();
       await page.waitForURL(/user=\d+/);
@@ -140,6 +149,8 @@ for (const kind of DATABASE_KINDS) {
       await page.getByRole('searchbox').fill('');
       await until('the full list again', async () => (await rows.count()) === 5);
       await panel.getByRole('heading', { name: 'Grace Hopper' }).waitFor();
+      await page.getByRole('searchbox').blur();
+      await page.mouse.move(640, 760);
       await page.screenshot({ path: screenshotPath('people.png') });
     });
 
@@ -194,6 +205,10 @@ for (const kind of DATABASE_KINDS) {
       }
     });
   });
+}
+
+async function userIdOf(session: BrowserSession): Promise<number> {
+  return (await sessionApi(session.context).get('/api/current-user/whoami')).body.id as number;
 }
 
 async function orgIdOf(session: BrowserSession): Promise<number> {
