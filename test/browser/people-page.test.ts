@@ -34,6 +34,10 @@ for (const kind of DATABASE_KINDS) {
       await page.goto('/organization/?page_size=50');
       assert.equal(new URL(page.url()).pathname, '/user/login/');
       assert.equal(new URL(page.url()).searchParams.get('next'), '/organization/?page_size=50');
+      await assertAccessible(page, 'the login page');
+      await page.getByRole('link', { name: 'Sign up' }).click();
+      await page.getByRole('heading', { name: 'Sign Up' }).waitFor();
+      await assertAccessible(page, 'the sign-up page');
     });
 
     step('the first user signs up through the form and sees the empty projects page', async () => {
@@ -104,6 +108,20 @@ for (const kind of DATABASE_KINDS) {
       for (const taskId of [(mine.body.task_ids as number[])[0], (theirs.body.task_ids as number[])[0]]) {
         await memberApi.post(`/api/tasks/${taskId}/annotations/`, { result: RESULT });
       }
+    });
+
+    step('an annotator sees People without invite controls, and their own role and counts', async () => {
+      const { page } = member;
+      await page.goto('/organization/');
+      await page.locator('tbody tr').nth(4).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Add People' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'API Tokens Settings' }).count(), 0);
+      await page.goto('/user/account/membership-info');
+      const info = page.locator('#membership-info');
+      await info.getByText('Annotator').waitFor();
+      const text = (await info.innerText()).replace(/\t/g, '\n');
+      assert.ok(text.includes('Annotations Submitted\n2') && text.includes('Projects contributed to\n2'), text);
+      assert.equal(await page.getByRole('link', { name: 'Membership Info' }).getAttribute('aria-current'), 'location');
     });
 
     step('the owner searches People, opens the member and sees their projects and last activity', async () => {
