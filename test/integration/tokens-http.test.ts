@@ -156,6 +156,8 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(empty.validation_errors, { refresh: ['This field may not be blank.'] });
       const huge = assertEnvelope(await c.post('/api/token/blacklist/', { json: { refresh: 'a'.repeat(5000) } }), 400);
       assert.deepEqual(huge.validation_errors, { refresh: ['Ensure this field has no more than 2048 characters.'] });
+      const nulled = assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: null } }), 400);
+      assert.deepEqual(nulled.validation_errors, { refresh: ['This field may not be null.'] });
       const typed = assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: { a: 1 } } }), 400);
       assert.deepEqual(typed.validation_errors, { refresh: ['Not a valid string.'] });
       const malformed = await c.post('/api/token/refresh/', { headers: { 'content-type': 'application/json' }, raw: '{"refresh":' });

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf, principalOf } from '#src/http/principal.js';
+import { AppError } from '#src/errors.js';
+import { actorOf } from '#src/http/principal.js';
 import { resource } from '#src/http/resource.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import {
@@ -18,6 +19,8 @@ import type { TokenSettings } from '#src/services/jwt-settings.service.js';
 import type { PersonalAccessTokenRow } from '#src/storage/schema.js';
 
 const TAGS = ['Tokens'];
+/** Body fields of these routes that may not be null (`api_token_ttl_days` is ignored, so anything goes there). */
+const NON_NULL_FIELDS = ['refresh', 'api_tokens_enabled', 'legacy_api_tokens_enabled'];
 
 function presentToken(token: string, row: PersonalAccessTokenRow) {
   return {
@@ -39,10 +42,16 @@ function presentSettings(settings: TokenSettings) {
 export async function tokenRoutes(app: FastifyInstance): Promise<void> {
   const { access, personalTokens, jwtSettings } = app.ctx.services;
 
-  // A bodiless POST reads as an empty object (as DRF reads it), so a missing field is reported by name.
-  // The hook is encapsulated: it applies to this file's routes only.
+  // Encapsulated: applies to this file's routes only. A bodiless POST reads as an empty object (as DRF reads it),
+  // so a missing field is reported by name. Nulls are refused before schema coercion, which would otherwise read
+  // `{"legacy_api_tokens_enabled": null}` as false and `{"refresh": null}` as "".
   app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.method === 'POST') request.body = {};
+    if (request.method !== 'POST') return;
+    if (request.body === undefined) request.body = {};
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+    const nulls = NON_NULL_FIELDS.filter((field) => field in body && (body as Record<string, unknown>)[field] === null);
+    if (nulls.length > 0) throw AppError.validation(Object.fromEntries(nulls.map((field) => [field, ['This field may not be null.']])));
   });
 
   resource(app, '/api/token/', {
@@ -124,7 +133,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
         const { refresh } = request.body as Static<typeof RefreshBodySchema>;
         const actor = await actorOf(app, request);
         access.authorize(actor, 'tokens.own');
-        const issued = await personalTokens.rotate(principalOf(request).user, refresh);
+        const issued = await personalTokens.rotate(actor.user, refresh);
         return { refresh: issued.token };
       },
     },
