@@ -8,8 +8,10 @@ import { ActivityService } from '#src/services/activity.service.js';
 import { AuthService } from '#src/services/auth.service.js';
 import { BootstrapService } from '#src/services/bootstrap.service.js';
 import { SessionService } from '#src/services/session.service.js';
+import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
+import { PersonalTokenService } from '#src/services/personal-token.service.js';
 import { UserService } from '#src/services/user.service.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
@@ -22,6 +24,8 @@ export interface Services {
   auth: AuthService;
   access: AccessService;
   activity: ActivityService;
+  personalTokens: PersonalTokenService;
+  jwtSettings: JwtSettingsService;
 }
 
 export interface AppContext {
@@ -78,6 +82,8 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       auth,
       access: new AccessService(repos),
       activity: new ActivityService(repos, clock),
+      personalTokens: new PersonalTokenService(repos, transaction, clock, jwtKey),
+      jwtSettings: new JwtSettingsService(repos, clock),
     },
     clock,
     jwtKey,

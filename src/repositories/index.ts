@@ -3,6 +3,7 @@ import type { Database } from '#src/storage/schema.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
+import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
@@ -12,6 +13,7 @@ export interface Repositories {
   memberships: MembershipRepository;
   legacyTokens: LegacyTokenRepository;
   sessions: SessionRepository;
+  personalTokens: PersonalAccessTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -21,6 +23,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     memberships: new MembershipRepository(db),
     legacyTokens: new LegacyTokenRepository(db),
     sessions: new SessionRepository(db),
+    personalTokens: new PersonalAccessTokenRepository(db),
   };
 }
 
