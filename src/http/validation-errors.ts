@@ -18,6 +18,7 @@ function messageFor(error: FastifySchemaValidationError): string {
     case 'format':
       return params.format === 'email' ? 'Enter a valid email address.' : `Enter a valid ${String(params.format)}.`;
     case 'type': {
+      if ((error as { data?: unknown }).data === null) return 'This field may not be null.';
       const type = String(params.type);
       if (type.includes('integer')) return 'A valid integer is required.';
       if (type.includes('number')) return 'A valid number is required.';

@@ -19,8 +19,6 @@ import type { TokenSettings } from '#src/services/jwt-settings.service.js';
 import type { PersonalAccessTokenRow } from '#src/storage/schema.js';
 
 const TAGS = ['Tokens'];
-/** Body fields of these routes that may not be null (`api_token_ttl_days` is ignored, so anything goes there). */
-const NON_NULL_FIELDS = ['refresh', 'api_tokens_enabled', 'legacy_api_tokens_enabled'];
 
 function presentToken(token: string, row: PersonalAccessTokenRow) {
   return {
@@ -41,18 +39,6 @@ function presentSettings(settings: TokenSettings) {
 /** Personal access tokens and JWT settings: /api/token/*, /api/jwt/settings (spec §5.5). */
 export async function tokenRoutes(app: FastifyInstance): Promise<void> {
   const { access, personalTokens, jwtSettings } = app.ctx.services;
-
-  // Encapsulated: applies to this file's routes only. A bodiless POST reads as an empty object (as DRF reads it),
-  // so a missing field is reported by name. Nulls are refused before schema coercion, which would otherwise read
-  // `{"legacy_api_tokens_enabled": null}` as false and `{"refresh": null}` as "".
-  app.addHook('preValidation', async (request) => {
-    if (request.method !== 'POST') return;
-    if (request.body === undefined) request.body = {};
-    const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
-    const nulls = NON_NULL_FIELDS.filter((field) => field in body && (body as Record<string, unknown>)[field] === null);
-    if (nulls.length > 0) throw AppError.validation(Object.fromEntries(nulls.map((field) => [field, ['This field may not be null.']])));
-  });
 
   resource(app, '/api/token/', {
     GET: {
