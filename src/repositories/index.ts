@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
+import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
 export interface Repositories {
@@ -12,6 +14,8 @@ export interface Repositories {
   memberships: MembershipRepository;
   legacyTokens: LegacyTokenRepository;
   sessions: SessionRepository;
+  userDirectory: UserDirectoryRepository;
+  hotkeyPreferences: HotkeyPreferenceRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -21,6 +25,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     memberships: new MembershipRepository(db),
     legacyTokens: new LegacyTokenRepository(db),
     sessions: new SessionRepository(db),
+    userDirectory: new UserDirectoryRepository(db),
+    hotkeyPreferences: new HotkeyPreferenceRepository(db),
   };
 }
 
