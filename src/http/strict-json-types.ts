@@ -52,8 +52,9 @@ function typeErrors(schema: JsonSchemaLike | undefined, body: unknown): FastifyS
 
 /**
  * Fastify's validator coerces JSON bodies (`"first_name": 5` becomes `"5"`, `"true"` becomes `true`); DRF rejects
- * wrong types. Registered in a route plugin, this checks the raw body against the declared types first, and
- * answers 404 for integer path ids that cannot name a row (as DRF does), so they never reach the database.
+ * wrong types. Registered in a route plugin, this checks the raw body against the declared types first, reads a
+ * missing body as `{}`, and answers 404 for integer path ids that cannot name a row (as DRF does), so they never
+ * reach the database.
  */
 export function useStrictJsonTypes(app: FastifyInstance): void {
   app.addHook('preValidation', async (request: FastifyRequest) => {
@@ -65,6 +66,9 @@ export function useStrictJsonTypes(app: FastifyInstance): void {
       const raw = params?.[name] ?? '';
       if (!/^[0-9]{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_ID) throw AppError.notFound();
     }
+    // A body-less PATCH or POST is an empty object, as DRF's request.data is, not a schema failure.
+    const empty = request.body === undefined || request.body === null || request.body === '';
+    if (empty && (schema?.body as JsonSchemaLike | undefined)?.type === 'object') request.body = {};
     if (request.headers['content-type']?.includes('json')) {
       const errors = typeErrors(schema?.body as JsonSchemaLike | undefined, request.body);
       if (errors.length > 0) throw AppError.validation(toValidationErrors(errors));

@@ -12,14 +12,18 @@ export const HotkeysInvalidSchema = Type.Object({
 });
 
 export const HotkeysQuery = Type.Object({
-  project: Type.Optional(Type.String({ description: 'Project id: read or replace your override for that project only' })),
+  // Repeated `project` parameters arrive as an array; the last one counts.
+  project: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Project id: read or replace your override for that project only' }),
+  ),
 });
 
 /**
- * Documents the PATCH body without letting the schema validator judge it: a rejected map must answer
- * Label Studio's `{"error", "details"}` body, which the hotkeys service produces.
+ * The PATCH body. The map itself is left untyped here: a rejected map must answer Label Studio's
+ * `{"error", "details"}` body, which the hotkeys service produces, not the schema validator's envelope.
  */
 export const HotkeysBodyDoc = Type.Unsafe<unknown>({
+  type: 'object',
   description: 'The whole map; it replaces the stored one. `{}` clears it.',
   properties: { custom_hotkeys: { description: 'Required. {"section:action": {"key": "ctrl+s", "active": true}}' } },
 });
