@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
 import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
+import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
 export interface Repositories {
@@ -14,6 +16,8 @@ export interface Repositories {
   legacyTokens: LegacyTokenRepository;
   sessions: SessionRepository;
   personalTokens: PersonalAccessTokenRepository;
+  userDirectory: UserDirectoryRepository;
+  hotkeyPreferences: HotkeyPreferenceRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -24,6 +28,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     legacyTokens: new LegacyTokenRepository(db),
     sessions: new SessionRepository(db),
     personalTokens: new PersonalAccessTokenRepository(db),
+    userDirectory: new UserDirectoryRepository(db),
+    hotkeyPreferences: new HotkeyPreferenceRepository(db),
   };
 }
 
