@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadInstanceSecret } from '#src/auth/instance-secret.js';
 import { deriveKey, SecretBox } from '#src/auth/secret-box.js';
 import { systemClock, type Clock } from '#src/clock.js';
@@ -9,7 +10,9 @@ import { AuthService } from '#src/services/auth.service.js';
 import { BootstrapService } from '#src/services/bootstrap.service.js';
 import { SessionService } from '#src/services/session.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import { MembershipService } from '#src/services/membership.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
+import { ProjectService } from '#src/services/project.service.js';
 import { UserService } from '#src/services/user.service.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
@@ -22,6 +25,8 @@ export interface Services {
   auth: AuthService;
   access: AccessService;
   activity: ActivityService;
+  memberships: MembershipService;
+  projects: ProjectService;
 }
 
 export interface AppContext {
@@ -78,6 +83,8 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       auth,
       access: new AccessService(repos),
       activity: new ActivityService(repos, clock),
+      memberships: new MembershipService(repos, transaction, clock, join(config.dataDir, 'media')),
+      projects: new ProjectService(repos, transaction, clock),
     },
     clock,
     jwtKey,

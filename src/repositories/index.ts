@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import { ContributionRepository } from '#src/repositories/contribution.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
+import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
@@ -12,6 +14,8 @@ export interface Repositories {
   memberships: MembershipRepository;
   legacyTokens: LegacyTokenRepository;
   sessions: SessionRepository;
+  projects: ProjectRepository;
+  contributions: ContributionRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -21,6 +25,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     memberships: new MembershipRepository(db),
     legacyTokens: new LegacyTokenRepository(db),
     sessions: new SessionRepository(db),
+    projects: new ProjectRepository(db),
+    contributions: new ContributionRepository(db),
   };
 }
 
