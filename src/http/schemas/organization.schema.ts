@@ -24,18 +24,25 @@ export const OrganizationListItemSchema = Type.Object({
   created_at: DateTime,
 });
 
-/** Organization object (§6.5); `token` only for members allowed to invite. */
-export const OrganizationSchema = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
-  token: Type.Optional(Type.String({ description: 'Invite token; present only for members allowed to invite people' })),
-  users: Type.Array(Type.Integer(), { description: 'Ids of all members, removed ones included' }),
-  created_by: Nullable(Type.Integer()),
-  created_at: DateTime,
-  updated_at: DateTime,
-  contact_info: Nullable(Type.String()),
-  allow_unsafe_instruction_tags: Type.Boolean(),
-});
+/**
+ * Organization object (§6.5); `token` only for members allowed to invite. The serializer writes required
+ * properties before optional ones, so this schema lists none as required to keep Label Studio's field order
+ * (every field but `token` is always present).
+ */
+export const OrganizationSchema = Type.Partial(
+  Type.Object({
+    id: Type.Integer(),
+    title: Type.String(),
+    token: Type.String({ description: 'Invite token; present only for members allowed to invite people' }),
+    users: Type.Array(Type.Integer(), { description: 'Ids of all members, removed ones included' }),
+    created_by: Nullable(Type.Integer()),
+    created_at: DateTime,
+    updated_at: DateTime,
+    contact_info: Nullable(Type.String()),
+    allow_unsafe_instruction_tags: Type.Boolean(),
+  }),
+  { description: 'Every field is always present except `token`' },
+);
 
 /** Writable fields; `created_by`, `allow_unsafe_instruction_tags`, `token` and anything else are ignored. */
 export const OrganizationPatchSchema = Type.Object(
