@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadInstanceSecret } from '#src/auth/instance-secret.js';
 import { deriveKey, SecretBox } from '#src/auth/secret-box.js';
 import { systemClock, type Clock } from '#src/clock.js';
@@ -12,8 +13,10 @@ import { HotkeysService } from '#src/services/hotkeys.service.js';
 import { SessionService } from '#src/services/session.service.js';
 import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import { MembershipService } from '#src/services/membership.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
 import { PersonalTokenService } from '#src/services/personal-token.service.js';
+import { ProjectService } from '#src/services/project.service.js';
 import { UserService } from '#src/services/user.service.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
@@ -30,6 +33,8 @@ export interface Services {
   jwtSettings: JwtSettingsService;
   avatars: AvatarService;
   hotkeys: HotkeysService;
+  memberships: MembershipService;
+  projects: ProjectService;
 }
 
 export interface AppContext {
@@ -91,6 +96,8 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       jwtSettings: new JwtSettingsService(repos, clock),
       avatars: new AvatarService(repos, users, avatarFiles),
       hotkeys: new HotkeysService(repos),
+      memberships: new MembershipService(repos, transaction, clock, join(config.dataDir, 'media')),
+      projects: new ProjectService(repos, transaction, clock),
     },
     clock,
     jwtKey,

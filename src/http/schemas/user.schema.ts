@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from '#src/http/schemas/common.schema.js';
+import { IdParams, Nullable } from '#src/http/schemas/common.schema.js';
 import type { ProfileChanges } from '#src/services/user.service.js';
 
 /** Label Studio's user object (§6.1). */
@@ -33,7 +33,7 @@ export const UserObjectSchema = Type.Omit(UserJsonSchema, []);
 export const UserListSchema = Type.Array(UserObjectSchema);
 
 /** `{id}` of /api/users/{id}/; ids that cannot exist answer 404 (see http/validator.ts). */
-export const UserIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+export const UserIdParams = IdParams;
 
 const NAME_MAX = 256;
 const ProfileFields = {
