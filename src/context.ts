@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { loadInstanceSecret } from '#src/auth/instance-secret.js';
 import { deriveKey, SecretBox } from '#src/auth/secret-box.js';
 import { systemClock, type Clock } from '#src/clock.js';
@@ -96,7 +95,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       jwtSettings: new JwtSettingsService(repos, clock),
       avatars: new AvatarService(repos, users, avatarFiles),
       hotkeys: new HotkeysService(repos),
-      memberships: new MembershipService(repos, transaction, clock, join(config.dataDir, 'media')),
+      memberships: new MembershipService(repos, transaction, clock, avatarFiles),
       projects: new ProjectService(repos, transaction, clock),
     },
     clock,

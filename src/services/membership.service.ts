@@ -1,5 +1,3 @@
-import { rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import { nowIso, type Clock } from '#src/clock.js';
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
@@ -7,6 +5,7 @@ import type { Repositories, UnitOfWork } from '#src/repositories/index.js';
 import type { MemberOrderColumn } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
 import type { Actor } from '#src/services/access.service.js';
+import type { AvatarFileStore } from '#src/services/avatar.service.js';
 import type { MembershipRow, UserRow, UserUpdate } from '#src/storage/schema.js';
 
 /** Project lists in a member detail are capped, as in Label Studio. */
@@ -73,8 +72,8 @@ export class MembershipService {
     private readonly repos: Repositories,
     private readonly transaction: UnitOfWork,
     private readonly clock: Clock,
-    /** `<data dir>/media`: avatars of users removed from their last organization are deleted from here. */
-    private readonly mediaDir: string,
+    /** Where avatars live: users removed from their last organization lose theirs. */
+    private readonly avatarFiles: AvatarFileStore,
   ) {}
 
   /** One page of the actor's organization's members, in a fixed number of queries whatever the page size. */
@@ -173,14 +172,7 @@ export class MembershipService {
       if (Object.keys(changes).length > 0) await r.users.update(userId, changes);
       return avatar;
     });
-    if (orphanedAvatar) await this.deleteAvatarFile(orphanedAvatar);
+    await this.avatarFiles.remove(orphanedAvatar);
     return 'removed';
-  }
-
-  private async deleteAvatarFile(avatar: string): Promise<void> {
-    // The stored name is a bare file name; basename keeps a corrupted value from reaching outside the folder.
-    const name = basename(avatar);
-    if (!name || name === '.' || name === '..') return;
-    await rm(join(this.mediaDir, 'avatars', name), { force: true });
   }
 }

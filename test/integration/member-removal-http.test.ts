@@ -101,7 +101,7 @@ for (const kind of DATABASE_KINDS) {
       assertError(await session.get(`/api/organizations/${orgId}`), 403);
       assertError(await session.get(`/api/organizations/${orgId}/memberships`), 404);
       assert.deepEqual((await session.get('/api/organizations/')).body, []);
-      assertError(await http.get('/api/projects/', as(member)), 401);
+      assertError(await http.get('/api/projects/', as(member)), 403);
       const again = await server.client().login(member.email, member.password);
       assert.equal(again.status, 200);
       assert.match(again.text, /don(&#39;|')t match/);
