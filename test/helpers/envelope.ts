@@ -21,6 +21,12 @@ export function assertEnvelope(body: unknown, status: number, detail?: string | 
   return env;
 }
 
+/** Asserts the HTTP status and that the body is the error envelope of that status. */
+export function assertError(res: { status: number; body: unknown; text?: string }, status: number, detail?: string | RegExp): Envelope {
+  assert.equal(res.status, status, res.text);
+  return assertEnvelope(res.body, status, detail);
+}
+
 /** Label Studio's user object keys, in order (§6.1). */
 export const USER_FIELDS = [
   'id',

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
+import { assertError } from '../helpers/envelope.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth, type HttpClient } from '../helpers/http-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-type Envelope = { status_code: number; detail: string; exc_info: null; validation_errors?: Record<string, unknown> };
 type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 type Project = { id: number; title: string; organization: number; created_by: { id: number } | null; task_number: number };
 
-function assertError(res: { status: number; body: unknown }, status: number, detail?: string): Envelope {
-  assert.equal(res.status, status);
-  const env = res.body as Envelope;
-  assert.equal(env.status_code, status);
-  assert.equal(env.exc_info, null);
-  if (detail) assert.equal(env.detail, detail);
-  return env;
-}
 
 for (const kind of DATABASE_KINDS) {
   describe(`projects, tasks and annotations over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {

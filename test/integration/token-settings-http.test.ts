@@ -5,7 +5,9 @@ import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth, type HttpClient } from '../helpers/http-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { assertEnvelope, MovableClock, NO_BODY } from '../helpers/tokens.js';
+import { assertError } from '../helpers/envelope.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { NO_BODY } from '../helpers/tokens.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULTS = { api_tokens_enabled: true, legacy_api_tokens_enabled: true, api_token_ttl_days: 73000 };
@@ -24,7 +26,7 @@ async function patAndAccess(c: HttpClient, user: TestUser): Promise<{ pat: strin
 
 for (const kind of DATABASE_KINDS) {
   describe(`token settings and token lifetimes over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
-    const clock = new MovableClock();
+    const clock = new ManualClock();
     let server: TestServer;
     let owner: TestUser;
     let admin: TestUser;
@@ -46,7 +48,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(read.status, 200);
       assert.deepEqual(read.body, DEFAULTS);
       const refused = await c.post('/api/jwt/settings', { headers: tokenAuth(member.token), json: { api_tokens_enabled: false } });
-      assertEnvelope(refused, 403, 'You do not have permission to perform this action.');
+      assertError(refused, 403, 'You do not have permission to perform this action.');
       assert.deepEqual((await c.get('/api/jwt/settings', asOwner())).body, DEFAULTS);
 
       // An administrator may; omitted settings keep their values; the ttl is accepted and ignored whatever it is.
@@ -62,17 +64,17 @@ for (const kind of DATABASE_KINDS) {
 
     test('settings: wrong types and malformed JSON are 400 and change nothing', async () => {
       const c = server.client();
-      const wrong = assertEnvelope(await c.post('/api/jwt/settings', { ...asOwner(), json: { api_tokens_enabled: 'maybe' } }), 400);
+      const wrong = assertError(await c.post('/api/jwt/settings', { ...asOwner(), json: { api_tokens_enabled: 'maybe' } }), 400);
       assert.deepEqual(wrong.validation_errors, { api_tokens_enabled: ['Must be a valid boolean.'] });
-      const list = assertEnvelope(await c.post('/api/jwt/settings', { ...asOwner(), json: { legacy_api_tokens_enabled: { on: true } } }), 400);
+      const list = assertError(await c.post('/api/jwt/settings', { ...asOwner(), json: { legacy_api_tokens_enabled: { on: true } } }), 400);
       assert.deepEqual(list.validation_errors, { legacy_api_tokens_enabled: ['Must be a valid boolean.'] });
       // Schema coercion would read null as false and silently turn legacy keys off.
-      const nulled = assertEnvelope(await c.post('/api/jwt/settings', { ...asOwner(), json: { legacy_api_tokens_enabled: null, api_token_ttl_days: null } }), 400);
+      const nulled = assertError(await c.post('/api/jwt/settings', { ...asOwner(), json: { legacy_api_tokens_enabled: null, api_token_ttl_days: null } }), 400);
       assert.deepEqual(nulled.validation_errors, { legacy_api_tokens_enabled: ['This field may not be null.'] });
-      const notObject = assertEnvelope(await c.post('/api/jwt/settings', { ...asOwner(), json: [true] }), 400);
+      const notObject = assertError(await c.post('/api/jwt/settings', { ...asOwner(), json: [true] }), 400);
       assert.ok(notObject.validation_errors);
       const malformed = await c.post('/api/jwt/settings', { ...asOwner(), headers: { ...tokenAuth(owner.token), 'content-type': 'application/json' }, raw: '{' });
-      assertEnvelope(malformed, 400, /^JSON parse error/);
+      assertError(malformed, 400, /^JSON parse error/);
       assert.deepEqual((await c.get('/api/jwt/settings', asOwner())).body, DEFAULTS);
     });
 
@@ -83,10 +85,10 @@ for (const kind of DATABASE_KINDS) {
       const off = await c.post('/api/jwt/settings', { ...asOwner(), json: { api_tokens_enabled: false } });
       assert.equal(off.status, 200);
       try {
-        assertEnvelope(await c.get('/api/current-user/whoami', { headers: bearerAuth(access) }), 401);
-        assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401);
-        assertEnvelope(await c.post('/api/token/', { ...asOwner(), ...NO_BODY }), 403, /disabled/);
-        assertEnvelope(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: pat } }), 403, /disabled/);
+        assertError(await c.get('/api/current-user/whoami', { headers: bearerAuth(access) }), 401);
+        assertError(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401);
+        assertError(await c.post('/api/token/', { ...asOwner(), ...NO_BODY }), 403, /disabled/);
+        assertError(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: pat } }), 403, /disabled/);
         const listed = (await c.get('/api/token/', asOwner())).body as unknown[];
         assert.equal(listed.length, 1);
       } finally {
@@ -101,7 +103,7 @@ for (const kind of DATABASE_KINDS) {
       const { pat, access } = await patAndAccess(c, owner);
       const off = await c.post('/api/jwt/settings', { ...asOwner(), json: { legacy_api_tokens_enabled: false } });
       assert.deepEqual(off.body, { ...DEFAULTS, legacy_api_tokens_enabled: false });
-      assertEnvelope(await c.get('/api/current-user/whoami', asOwner()), 401, LEGACY_DISABLED_MESSAGE);
+      assertError(await c.get('/api/current-user/whoami', asOwner()), 401, LEGACY_DISABLED_MESSAGE);
       // The SDK's generated refresh still carries the now-refused key: it must be ignored.
       assert.equal((await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: pat } })).status, 200);
       const on = await c.post('/api/jwt/settings', { headers: bearerAuth(access), json: { legacy_api_tokens_enabled: true } });
@@ -114,8 +116,8 @@ for (const kind of DATABASE_KINDS) {
       const { pat, access } = await patAndAccess(c, member);
       await server.ctx.repos.users.update(member.user.id, { is_active: false });
       try {
-        assertEnvelope(await c.get('/api/current-user/whoami', { headers: bearerAuth(access) }), 401);
-        assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401, 'No active account found for the given token.');
+        assertError(await c.get('/api/current-user/whoami', { headers: bearerAuth(access) }), 401);
+        assertError(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401, 'No active account found for the given token.');
       } finally {
         await server.ctx.repos.users.update(member.user.id, { is_active: true });
       }
@@ -126,22 +128,22 @@ for (const kind of DATABASE_KINDS) {
       const c = server.client();
       const { pat, access } = await patAndAccess(c, owner);
       try {
-        clock.offsetMs = 299_000;
+        clock.setOffset(299_000);
         assert.equal((await c.get('/api/current-user/whoami', { headers: bearerAuth(access) })).status, 200);
-        clock.offsetMs = 301_000;
-        assertEnvelope(await c.get('/api/current-user/whoami', { headers: bearerAuth(access) }), 401);
+        clock.setOffset(301_000);
+        assertError(await c.get('/api/current-user/whoami', { headers: bearerAuth(access) }), 401);
         const again = await c.post('/api/token/refresh/', { json: { refresh: pat } });
         assert.equal(again.status, 200);
         const fresh = (again.body as { access: string }).access;
         assert.equal((await c.get('/api/current-user/whoami', { headers: bearerAuth(fresh) })).status, 200);
 
-        clock.offsetMs = 73_001 * DAY_MS;
-        assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401, 'Token is invalid or expired');
+        clock.setOffset(73_001 * DAY_MS);
+        assertError(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401, 'Token is invalid or expired');
         assert.deepEqual((await c.get('/api/token/', asOwner())).body, []);
         // An expired PAT is not "live": a new one may be created.
         assert.equal((await c.post('/api/token/', { ...asOwner(), ...NO_BODY })).status, 201);
       } finally {
-        clock.offsetMs = 0;
+        clock.setOffset(0);
       }
     });
   });

@@ -5,7 +5,8 @@ import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { assertEnvelope, jwtPayload, NO_BODY, prefixOf } from '../helpers/tokens.js';
+import { assertError } from '../helpers/envelope.js';
+import { jwtPayload, NO_BODY, prefixOf } from '../helpers/tokens.js';
 
 const DAY = 24 * 60 * 60;
 const ALREADY = 'You already have a valid token. Please revoke it before creating a new one.';
@@ -57,7 +58,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(new Date(pat1Body.expires_at).getTime(), Number(claims.exp) * 1000);
 
       // 22: one live PAT per user.
-      assertEnvelope(await c.post('/api/token/', { ...asOwner(), ...NO_BODY }), 409, ALREADY);
+      assertError(await c.post('/api/token/', { ...asOwner(), ...NO_BODY }), 409, ALREADY);
 
       // 23: the list is a bare array showing header.payload only.
       const list = await c.get('/api/token/', asOwner());
@@ -77,7 +78,7 @@ for (const kind of DATABASE_KINDS) {
       assert.notEqual(accessClaims.jti, claims.jti);
 
       // 25: an access token is not a refresh token.
-      assertEnvelope(await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: access1 } }), 401);
+      assertError(await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: access1 } }), 401);
 
       // 26–27: a PAT client: unauthenticated refresh, then Bearer.
       const pc = server.client();
@@ -95,7 +96,7 @@ for (const kind of DATABASE_KINDS) {
       const pat2 = (rotated.body as { refresh: string }).refresh;
       assert.notEqual(pat2, pat1);
       assert.equal(jwtPayload(pat2).token_type, 'refresh');
-      assertEnvelope(await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: pat1 } }), 401);
+      assertError(await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: pat1 } }), 401);
       const afterRotate = (await c.get('/api/token/', asOwner())).body as { token: string }[];
       assert.deepEqual(afterRotate.map((t) => t.token), [prefixOf(pat2)]);
 
@@ -103,10 +104,10 @@ for (const kind of DATABASE_KINDS) {
       const revoked = await c.post('/api/token/blacklist/', { ...asOwner(), json: { refresh: pat2 } });
       assert.equal(revoked.status, 204);
       assert.equal(revoked.text, '');
-      assertEnvelope(await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: pat2 } }), 401);
-      assertEnvelope(await pc.post('/api/token/refresh/', { headers: HTTPX, json: { refresh: pat2 } }), 401, 'Token is blacklisted');
+      assertError(await c.post('/api/token/refresh/', { ...asOwner(), json: { refresh: pat2 } }), 401);
+      assertError(await pc.post('/api/token/refresh/', { headers: HTTPX, json: { refresh: pat2 } }), 401, 'Token is blacklisted');
       // Blacklisting twice → 404.
-      assertEnvelope(await c.post('/api/token/blacklist/', { ...asOwner(), json: { refresh: pat2 } }), 404, GONE);
+      assertError(await c.post('/api/token/blacklist/', { ...asOwner(), json: { refresh: pat2 } }), 404, GONE);
       assert.deepEqual((await c.get('/api/token/', asOwner())).body, []);
     });
 
@@ -119,8 +120,8 @@ for (const kind of DATABASE_KINDS) {
       // A stale or unknown Authorization header is not even read.
       const res = await c.post('/api/token/blacklist/', { headers: tokenAuth('f'.repeat(40)), json: { refresh: listed?.token } });
       assert.equal(res.status, 204);
-      assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401);
-      assertEnvelope(await c.post('/api/token/blacklist/', { json: { refresh: listed?.token } }), 404, GONE);
+      assertError(await c.post('/api/token/refresh/', { json: { refresh: pat } }), 401);
+      assertError(await c.post('/api/token/blacklist/', { json: { refresh: listed?.token } }), 404, GONE);
     });
 
     test('refresh ignores invalid Authorization headers and refuses forged or foreign tokens', async () => {
@@ -132,54 +133,54 @@ for (const kind of DATABASE_KINDS) {
       }
       const [header, payload] = pat.split('.');
       const forged = `${header}.${payload}.${'A'.repeat(43)}`;
-      assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: forged } }), 401, 'Token is invalid or expired');
-      assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: prefixOf(pat) } }), 401);
-      assertEnvelope(await c.post('/api/token/blacklist/', { json: { refresh: forged } }), 404, GONE);
+      assertError(await c.post('/api/token/refresh/', { json: { refresh: forged } }), 401, 'Token is invalid or expired');
+      assertError(await c.post('/api/token/refresh/', { json: { refresh: prefixOf(pat) } }), 401);
+      assertError(await c.post('/api/token/blacklist/', { json: { refresh: forged } }), 404, GONE);
       // A payload edited to another jti does not match the stored prefix.
       const claims = jwtPayload(pat);
       const edited = Buffer.from(JSON.stringify({ ...claims, user_id: member.user.id })).toString('base64url');
-      assertEnvelope(await c.post('/api/token/blacklist/', { json: { refresh: `${header}.${edited}` } }), 404, GONE);
-      assertEnvelope(await c.post('/api/token/blacklist/', { json: { refresh: 'garbage' } }), 404, GONE);
+      assertError(await c.post('/api/token/blacklist/', { json: { refresh: `${header}.${edited}` } }), 404, GONE);
+      assertError(await c.post('/api/token/blacklist/', { json: { refresh: 'garbage' } }), 404, GONE);
       // The owner's PAT cannot be rotated by another user.
       const stolen = await c.post('/api/token/rotate/', { headers: tokenAuth(member.token), json: { refresh: pat } });
-      assertEnvelope(stolen, 400, GONE);
+      assertError(stolen, 400, GONE);
       assert.equal((await c.post('/api/token/refresh/', { json: { refresh: pat } })).status, 200, 'still valid');
       assert.equal((await c.post('/api/token/blacklist/', { json: { refresh: pat } })).status, 204);
-      assertEnvelope(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: pat } }), 400, GONE);
+      assertError(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: pat } }), 400, GONE);
     });
 
     test('bad input: 400 with validation errors, unauthenticated: 401', async () => {
       const c = server.client();
-      const missing = assertEnvelope(await c.post('/api/token/refresh/', { json: {} }), 400, 'Validation error');
+      const missing = assertError(await c.post('/api/token/refresh/', { json: {} }), 400, 'Validation error');
       assert.deepEqual(missing.validation_errors, { refresh: ['This field is required.'] });
-      const empty = assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: '' } }), 400);
+      const empty = assertError(await c.post('/api/token/refresh/', { json: { refresh: '' } }), 400);
       assert.deepEqual(empty.validation_errors, { refresh: ['This field may not be blank.'] });
-      const huge = assertEnvelope(await c.post('/api/token/blacklist/', { json: { refresh: 'a'.repeat(5000) } }), 400);
+      const huge = assertError(await c.post('/api/token/blacklist/', { json: { refresh: 'a'.repeat(5000) } }), 400);
       assert.deepEqual(huge.validation_errors, { refresh: ['Ensure this field has no more than 2048 characters.'] });
-      const nulled = assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: null } }), 400);
+      const nulled = assertError(await c.post('/api/token/refresh/', { json: { refresh: null } }), 400);
       assert.deepEqual(nulled.validation_errors, { refresh: ['This field may not be null.'] });
-      const typed = assertEnvelope(await c.post('/api/token/refresh/', { json: { refresh: { a: 1 } } }), 400);
+      const typed = assertError(await c.post('/api/token/refresh/', { json: { refresh: { a: 1 } } }), 400);
       assert.deepEqual(typed.validation_errors, { refresh: ['Not a valid string.'] });
       const malformed = await c.post('/api/token/refresh/', { headers: { 'content-type': 'application/json' }, raw: '{"refresh":' });
-      assertEnvelope(malformed, 400, /^JSON parse error/);
-      const noBody = assertEnvelope(await c.post('/api/token/refresh/', NO_BODY), 400);
+      assertError(malformed, 400, /^JSON parse error/);
+      const noBody = assertError(await c.post('/api/token/refresh/', NO_BODY), 400);
       assert.deepEqual(noBody.validation_errors, { refresh: ['This field is required.'] });
 
-      const notJwt = assertEnvelope(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: 'not-a-jwt' } }), 400);
+      const notJwt = assertError(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: 'not-a-jwt' } }), 400);
       assert.deepEqual(notJwt.validation_errors, { refresh: ['Invalid refresh token'] });
       const memberPat = await server.ctx.services.personalTokens.create(member.user);
       const access = await server.ctx.services.personalTokens.refresh(memberPat.token);
-      const wrongType = assertEnvelope(await c.post('/api/token/rotate/', { headers: tokenAuth(member.token), json: { refresh: access } }), 400);
+      const wrongType = assertError(await c.post('/api/token/rotate/', { headers: tokenAuth(member.token), json: { refresh: access } }), 400);
       assert.deepEqual(wrongType.validation_errors, { refresh: ['Invalid refresh token'] });
 
-      assertEnvelope(await c.post('/api/token/rotate/', { json: { refresh: 'x' } }), 401, 'Authentication credentials were not provided.');
-      assertEnvelope(await c.get('/api/token/'), 401);
-      assertEnvelope(await c.post('/api/token/', NO_BODY), 401);
-      assertEnvelope(await c.get('/api/jwt/settings'), 401);
-      assertEnvelope(await c.post('/api/jwt/settings', { json: { api_tokens_enabled: false } }), 401);
-      assertEnvelope(await c.request('PUT', '/api/token/', asOwner()), 405, 'Method "PUT" not allowed.');
+      assertError(await c.post('/api/token/rotate/', { json: { refresh: 'x' } }), 401, 'Authentication credentials were not provided.');
+      assertError(await c.get('/api/token/'), 401);
+      assertError(await c.post('/api/token/', NO_BODY), 401);
+      assertError(await c.get('/api/jwt/settings'), 401);
+      assertError(await c.post('/api/jwt/settings', { json: { api_tokens_enabled: false } }), 401);
+      assertError(await c.request('PUT', '/api/token/', asOwner()), 405, 'Method "PUT" not allowed.');
       // A PAT is not an access token: Bearer with it authenticates nobody.
-      assertEnvelope(await c.get('/api/current-user/whoami', { headers: bearerAuth(memberPat.token) }), 401);
+      assertError(await c.get('/api/current-user/whoami', { headers: bearerAuth(memberPat.token) }), 401);
     });
 
     test('each user sees only their own tokens; concurrent creation yields one', async () => {
