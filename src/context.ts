@@ -5,11 +5,17 @@ import type { AppConfig } from '#src/config.js';
 import { createRepositories, createUnitOfWork, type Repositories } from '#src/repositories/index.js';
 import { AccessService } from '#src/services/access.service.js';
 import { ActivityService } from '#src/services/activity.service.js';
+import { AvatarFileStore, AvatarService } from '#src/services/avatar.service.js';
 import { AuthService } from '#src/services/auth.service.js';
 import { BootstrapService } from '#src/services/bootstrap.service.js';
+import { HotkeysService } from '#src/services/hotkeys.service.js';
 import { SessionService } from '#src/services/session.service.js';
+import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import { MembershipService } from '#src/services/membership.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
+import { PersonalTokenService } from '#src/services/personal-token.service.js';
+import { ProjectService } from '#src/services/project.service.js';
 import { UserService } from '#src/services/user.service.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
@@ -22,6 +28,12 @@ export interface Services {
   auth: AuthService;
   access: AccessService;
   activity: ActivityService;
+  personalTokens: PersonalTokenService;
+  jwtSettings: JwtSettingsService;
+  avatars: AvatarService;
+  hotkeys: HotkeysService;
+  memberships: MembershipService;
+  projects: ProjectService;
 }
 
 export interface AppContext {
@@ -56,7 +68,8 @@ export async function createContext(config: AppConfig, options: ContextOptions =
   const repos = createRepositories(database.db);
   const transaction = createUnitOfWork(database.db);
   const legacyTokens = new LegacyTokenService(repos, new SecretBox(secret, 'legacy-token'), clock);
-  const users = new UserService(repos, transaction, legacyTokens, clock);
+  const avatarFiles = new AvatarFileStore(config.dataDir);
+  const users = new UserService(repos, transaction, legacyTokens, clock, avatarFiles);
   const organizations = new OrganizationService(repos, transaction, clock);
   const bootstrap = new BootstrapService(users, organizations, legacyTokens, transaction);
   const sessions = new SessionService(repos, clock, {
@@ -78,6 +91,12 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       auth,
       access: new AccessService(repos),
       activity: new ActivityService(repos, clock),
+      personalTokens: new PersonalTokenService(repos, transaction, clock, jwtKey),
+      jwtSettings: new JwtSettingsService(repos, clock),
+      avatars: new AvatarService(repos, users, avatarFiles),
+      hotkeys: new HotkeysService(repos),
+      memberships: new MembershipService(repos, transaction, clock, avatarFiles),
+      projects: new ProjectService(repos, transaction, clock),
     },
     clock,
     jwtKey,

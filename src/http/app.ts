@@ -8,6 +8,7 @@ import '#src/http/request-context.js';
 import { authPlugin } from '#src/http/plugins/auth.plugin.js';
 import { errorsPlugin } from '#src/http/plugins/errors.plugin.js';
 import { ErrorEnvelope } from '#src/http/schemas/common.schema.js';
+import { installValidators } from '#src/http/validator.js';
 import { openApiPlugin, openApiRoutes } from '#src/http/plugins/openapi.plugin.js';
 import { authPagesRoutes } from '#src/http/routes/auth-pages.routes.js';
 import { currentUserRoutes } from '#src/http/routes/current-user.routes.js';
@@ -46,6 +47,7 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
     bodyLimit: 2 * 1024 * 1024,
   });
   app.decorate('ctx', ctx);
+  installValidators(app);
 
   // Bodiless POSTs (the SDK sends `Content-Length: 0` without a type) must parse as "no body".
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body.length === 0 ? undefined : body));

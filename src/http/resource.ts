@@ -26,12 +26,15 @@ export function resource(app: FastifyInstance, url: string, methods: Partial<Rec
     app.route({ method, url, ...options, handler: spec.handler });
   }
   const others = ALL_METHODS.filter((m) => !methods[m]) as HTTPMethods[];
+  // Like DRF, authentication runs before the method check, with the least strict setting of the path's methods.
+  const modes = Object.values(methods).map((spec) => spec?.config?.auth ?? 'required');
+  const auth = modes.includes('none') ? 'none' : modes.includes('optional') ? 'optional' : 'required';
   if (others.length > 0) {
     app.route({
       method: others,
       url,
       schema: { hide: true },
-      config: methods.GET?.config ?? {},
+      config: { auth },
       handler: async (request) => {
         throw new AppError('method_not_allowed', 405, `Method "${request.method}" not allowed.`);
       },

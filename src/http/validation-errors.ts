@@ -18,6 +18,7 @@ function messageFor(error: FastifySchemaValidationError): string {
     case 'format':
       return params.format === 'email' ? 'Enter a valid email address.' : `Enter a valid ${String(params.format)}.`;
     case 'type': {
+      if ((error as { data?: unknown }).data === null) return 'This field may not be null.';
       const type = String(params.type);
       if (type.includes('integer')) return 'A valid integer is required.';
       if (type.includes('number')) return 'A valid number is required.';
@@ -46,10 +47,23 @@ function fieldOf(error: FastifySchemaValidationError): string {
   return path || 'non_field_errors';
 }
 
+/**
+ * A nullable field is `anyOf [T, null]`: a wrong value fails every branch. Keep the failure of the real type
+ * and drop the `anyOf` summary and the "not null" branch, as DRF reports one message.
+ */
+function withoutUnionNoise(errors: FastifySchemaValidationError[]): FastifySchemaValidationError[] {
+  const unionFields = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  return errors.filter(
+    (e) =>
+      !unionFields.has(e.instancePath) ||
+      (e.keyword !== 'anyOf' && !(e.keyword === 'type' && (e.params as Record<string, unknown>).type === 'null')),
+  );
+}
+
 /** Turns schema errors into DRF's `{field: [messages]}`. */
 export function toValidationErrors(errors: FastifySchemaValidationError[]): ValidationErrors {
   const out: Record<string, string[]> = {};
-  for (const error of errors) {
+  for (const error of withoutUnionNoise(errors)) {
     const field = fieldOf(error);
     const message = messageFor(error);
     const list = (out[field] ??= []);

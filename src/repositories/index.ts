@@ -1,9 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import { ContributionRepository } from '#src/repositories/contribution.repository.js';
+import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
+import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
+import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
+import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
 export interface Repositories {
@@ -12,6 +17,11 @@ export interface Repositories {
   memberships: MembershipRepository;
   legacyTokens: LegacyTokenRepository;
   sessions: SessionRepository;
+  personalTokens: PersonalAccessTokenRepository;
+  userDirectory: UserDirectoryRepository;
+  hotkeyPreferences: HotkeyPreferenceRepository;
+  projects: ProjectRepository;
+  contributions: ContributionRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -21,6 +31,11 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     memberships: new MembershipRepository(db),
     legacyTokens: new LegacyTokenRepository(db),
     sessions: new SessionRepository(db),
+    personalTokens: new PersonalAccessTokenRepository(db),
+    userDirectory: new UserDirectoryRepository(db),
+    hotkeyPreferences: new HotkeyPreferenceRepository(db),
+    projects: new ProjectRepository(db),
+    contributions: new ContributionRepository(db),
   };
 }
 

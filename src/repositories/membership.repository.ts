@@ -1,5 +1,28 @@
-import type { Kysely } from 'kysely';
-import type { Database, MembershipRow, RoleCode } from '#src/storage/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, MembershipRow, OrganizationRow, RoleCode, UserRow } from '#src/storage/schema.js';
+
+/** Columns the memberships list may be ordered by (besides the default username, id). */
+export type MemberOrderColumn = 'email' | 'first_name' | 'last_name' | 'last_activity' | 'username' | 'date_joined';
+
+export interface MemberListQuery {
+  organizationId: number;
+  /** Case-insensitive substring of first name, last name, e-mail or username; removed members never match. */
+  search?: string;
+  order: { column: MemberOrderColumn; descending: boolean };
+  limit: number;
+  offset: number;
+}
+
+/** A membership with its user, as the memberships list shows it. */
+export interface MemberWithUser {
+  membership: MembershipRow;
+  user: UserRow;
+}
+
+/** `%`, `_` and the escape character itself are literal in a search term. */
+function likePattern(term: string): string {
+  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 /** SQL for organization memberships (soft-deleted rows keep `deleted_at`). */
 export class MembershipRepository {
@@ -31,5 +54,107 @@ export class MembershipRepository {
       .where('deleted_at', 'is', null)
       .orderBy('id')
       .execute();
+  }
+
+  /** Organizations where the user has a live membership, by id. */
+  listOrganizationsOfUser(userId: number): Promise<OrganizationRow[]> {
+    return this.db
+      .selectFrom('organizations as o')
+      .innerJoin('organization_members as m', 'm.organization_id', 'o.id')
+      .selectAll('o')
+      .where('m.user_id', '=', userId)
+      .where('m.deleted_at', 'is', null)
+      .orderBy('o.id')
+      .execute();
+  }
+
+  /** Ids of every member of the organization, removed ones included (Label Studio's `users`), by membership id. */
+  async userIdsOf(organizationId: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('organization_members')
+      .select('user_id')
+      .where('organization_id', '=', organizationId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  private filtered(organizationId: number, search: string | undefined) {
+    let query = this.db
+      .selectFrom('organization_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .where('m.organization_id', '=', organizationId);
+    if (search) {
+      const pattern = likePattern(search);
+      query = query.where('m.deleted_at', 'is', null).where((eb) =>
+        eb.or(
+          (['u.first_name', 'u.last_name', 'u.email', 'u.username'] as const).map(
+            (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+          ),
+        ),
+      );
+    }
+    return query;
+  }
+
+  async countMembers(organizationId: number, search?: string): Promise<number> {
+    const row = await this.filtered(organizationId, search)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** One page of members with their users, in one query. */
+  async listMembers(query: MemberListQuery): Promise<MemberWithUser[]> {
+    const { column, descending } = query.order;
+    const direction = descending ? 'desc' : 'asc';
+    let select = this.filtered(query.organizationId, query.search)
+      .selectAll('u')
+      .select([
+        'm.id as m_id',
+        'm.organization_id as m_organization_id',
+        'm.role as m_role',
+        'm.created_at as m_created_at',
+        'm.updated_at as m_updated_at',
+        'm.deleted_at as m_deleted_at',
+      ]);
+    // Never-active users sort last in both directions, the same on SQLite and PostgreSQL.
+    if (column === 'last_activity') select = select.orderBy(sql`case when u.last_activity is null then 1 else 0 end`);
+    const rows = await select
+      .orderBy(`u.${column}`, direction)
+      .orderBy('m.id')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return rows.map(({ m_id, m_organization_id, m_role, m_created_at, m_updated_at, m_deleted_at, ...user }) => ({
+      membership: {
+        id: m_id,
+        user_id: user.id,
+        organization_id: m_organization_id,
+        role: m_role,
+        created_at: m_created_at,
+        updated_at: m_updated_at,
+        deleted_at: m_deleted_at,
+      },
+      user,
+    }));
+  }
+
+  /** Title and creator e-mail of several organizations at once (`active_organization_meta` of listed users). */
+  async organizationMetas(organizationIds: readonly number[]): Promise<Map<number, { title: string; email: string }>> {
+    const out = new Map<number, { title: string; email: string }>();
+    if (organizationIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('organizations as o')
+      .leftJoin('users as u', 'u.id', 'o.created_by_id')
+      .select(['o.id', 'o.title', 'u.email'])
+      .where('o.id', 'in', [...new Set(organizationIds)])
+      .execute();
+    for (const row of rows) out.set(row.id, { title: row.title, email: row.email ?? '' });
+    return out;
+  }
+
+  async markDeleted(membershipId: number, at: string): Promise<void> {
+    await this.db.updateTable('organization_members').set({ deleted_at: at, updated_at: at }).where('id', '=', membershipId).execute();
   }
 }

@@ -49,7 +49,10 @@ export class AuthService {
     const user = userId === undefined ? undefined : await this.repos.users.findById(userId);
     if (!user) throw AppError.unauthenticated('Invalid token.');
     if (!user.is_active) throw AppError.unauthenticated('User inactive or deleted.');
-    const org = user.active_organization_id === null ? undefined : await this.repos.organizations.findById(user.active_organization_id);
+    // A user removed from every organization still authenticates (their own account), and gets 403 on
+    // anything organization-scoped; otherwise the organization decides whether legacy tokens are allowed.
+    if (user.active_organization_id === null) return user;
+    const org = await this.repos.organizations.findById(user.active_organization_id);
     if (!org?.legacy_api_tokens_enabled) throw AppError.unauthenticated(LEGACY_DISABLED_MESSAGE);
     return user;
   }

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
+import { assertEnvelope } from '../helpers/envelope.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-type Envelope = { id: string; status_code: number; version: string; detail: string; exc_info: null; validation_errors?: Record<string, unknown> };
-
-function assertEnvelope(body: unknown, status: number, detail?: string | RegExp): Envelope {
-  const env = body as Envelope;
-  assert.equal(env.status_code, status);
-  assert.match(env.id, /^[0-9a-f-]{36}$/);
-  assert.equal(typeof env.version, 'string');
-  assert.equal(env.exc_info, null);
-  if (typeof detail === 'string') assert.equal(env.detail, detail);
-  else if (detail) assert.match(env.detail, detail);
-  return env;
-}
 
 for (const kind of DATABASE_KINDS) {
   describe(`authentication over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {

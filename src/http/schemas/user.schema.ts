@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox';
-import { Nullable } from '#src/http/schemas/common.schema.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { IdParams, Nullable } from '#src/http/schemas/common.schema.js';
+import type { ProfileChanges } from '#src/services/user.service.js';
 
 /** Label Studio's user object (§6.1). */
 export const UserJsonSchema = Type.Object(
@@ -25,3 +26,55 @@ export const UserJsonSchema = Type.Object(
 export const WhoAmISchema = Type.Composite([Type.Omit(UserJsonSchema, []), Type.Object({ permissions: Type.Array(Type.String()) })], {
   $id: 'WhoAmIUser',
 });
+
+/** Label Studio's user object without a schema id, for embedding in arrays and other responses. */
+export const UserObjectSchema = Type.Omit(UserJsonSchema, []);
+
+export const UserListSchema = Type.Array(UserObjectSchema);
+
+/** `{id}` of /api/users/{id}/; ids that cannot exist answer 404 (see http/validator.ts). */
+export const UserIdParams = IdParams;
+
+const NAME_MAX = 256;
+const ProfileFields = {
+  first_name: Type.Optional(Type.String({ maxLength: NAME_MAX })),
+  last_name: Type.Optional(Type.String({ maxLength: NAME_MAX })),
+  phone: Type.Optional(Type.String({ maxLength: NAME_MAX })),
+  allow_newsletters: Type.Optional(Nullable(Type.Boolean())),
+  custom_hotkeys: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: '{"section:action": {"key": "ctrl+s", "active": true}}' })),
+};
+
+/** POST /api/users/: creates a member of the caller's active organization. */
+export const UserCreateBody = Type.Object({
+  email: Type.String({ maxLength: 254 }),
+  username: Type.String({ minLength: 1, maxLength: NAME_MAX }),
+  ...ProfileFields,
+  password: Type.Optional(Nullable(Type.String({ description: '8–128 characters; without it the account cannot log in' }))),
+  active_organization: Type.Optional(Nullable(Type.Integer({ description: 'Accepted and ignored: new users join the caller’s organization' }))),
+  date_joined: Type.Optional(Nullable(Type.String({ description: 'Accepted and ignored' }))),
+});
+
+/** PATCH /api/users/{id}/ and /api/current-user. `email` is read-only: sending it saves the rest, then answers 405. */
+export const UserPatchBody = Type.Object({
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: NAME_MAX })),
+  ...ProfileFields,
+  active_organization: Type.Optional(Type.Integer({ minimum: 1, description: 'An organization where the user is a member' })),
+  email: Type.Optional(Type.Unknown({ description: 'Read-only: the other fields are saved, then 405' })),
+});
+
+export const AvatarSavedSchema = Type.Object({ detail: Type.String() });
+
+/** The service's view of a PATCH body (absent fields stay absent). */
+export function profileChangesFrom(body: Static<typeof UserPatchBody> | undefined): ProfileChanges {
+  const b = body ?? {};
+  return {
+    firstName: b.first_name,
+    lastName: b.last_name,
+    username: b.username,
+    phone: b.phone,
+    allowNewsletters: b.allow_newsletters,
+    customHotkeys: b.custom_hotkeys,
+    activeOrganizationId: b.active_organization,
+    emailGiven: Object.hasOwn(b, 'email'),
+  };
+}

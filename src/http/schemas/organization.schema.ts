@@ -1,0 +1,99 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable, NullableInput, RowId } from '#src/http/schemas/common.schema.js';
+import { UserJsonSchema } from '#src/http/schemas/user.schema.js';
+
+export const OrganizationParams = Type.Object({ id: RowId });
+export const MemberParams = Type.Object({ id: RowId, user_id: RowId });
+
+const DateTime = Type.String({ format: 'date-time' });
+
+/** Item of `GET /api/organizations/` (a bare array). */
+export const OrganizationListItemSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  contact_info: Nullable(Type.String()),
+  created_at: DateTime,
+});
+
+/**
+ * Organization object (§6.5); `token` only for members allowed to invite. The serializer writes required
+ * properties before optional ones, so this schema lists none as required to keep Label Studio's field order
+ * (every field but `token` is always present).
+ */
+export const OrganizationSchema = Type.Partial(
+  Type.Object({
+    id: Type.Integer(),
+    title: Type.String(),
+    token: Type.String({ description: 'Invite token; present only for members allowed to invite people' }),
+    users: Type.Array(Type.Integer(), { description: 'Ids of all members, removed ones included' }),
+    created_by: Nullable(Type.Integer()),
+    created_at: DateTime,
+    updated_at: DateTime,
+    contact_info: Nullable(Type.String()),
+    allow_unsafe_instruction_tags: Type.Boolean(),
+  }),
+  { description: 'Every field is always present except `token`' },
+);
+
+/** Writable fields; `created_by`, `allow_unsafe_instruction_tags`, `token` and anything else are ignored. */
+export const OrganizationPatchSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ maxLength: 1000 })),
+    contact_info: Type.Optional(NullableInput(Type.String({ maxLength: 254, description: 'An e-mail address, empty, or null' }))),
+  },
+  { additionalProperties: true },
+);
+
+export const InviteSchema = Type.Object({ invite_url: Type.String(), token: Type.String() });
+
+const BooleanWord = Type.String({ description: '1/0, true/false or yes/no' });
+const PageQuery = {
+  page: Type.Optional(Type.String({ description: '1-based page number (or `last`); past the end → 404 "Invalid page."' })),
+  page_size: Type.Optional(Type.String({ description: 'Items per page; invalid values fall back to the default' })),
+};
+
+export const MemberListQuery = Type.Object({
+  ...PageQuery,
+  contributed_to_projects: Type.Optional(BooleanWord),
+  search: Type.Optional(Type.String({ maxLength: 256, description: 'Substring of first name, last name, e-mail or username' })),
+  ordering: Type.Optional(
+    Type.String({ description: 'email, -email, first_name, last_name, last_activity, -last_activity, username or date_joined' }),
+  ),
+});
+
+export const MemberDetailQuery = Type.Object({ contributed_to_projects: Type.Optional(BooleanWord) });
+
+const ProjectRefSchema = Type.Object({ id: Type.Integer(), title: Type.String() });
+const ProjectRefs = Nullable(Type.Array(ProjectRefSchema, { description: 'null unless contributed_to_projects is true' }));
+
+/** Membership list item (§6.3) plus our role code. */
+export const MemberListItemSchema = Type.Object({
+  id: Type.Integer(),
+  organization: Type.Integer(),
+  user: Type.Composite([Type.Omit(UserJsonSchema, []), Type.Object({ created_projects: ProjectRefs, contributed_to_projects: ProjectRefs })]),
+  created_projects: ProjectRefs,
+  contributed_to_projects: ProjectRefs,
+  role: Type.String({ description: 'OW, AD, MA, RE, AN, NO or DI' }),
+});
+
+export const MemberPageSchema = Type.Object({
+  count: Type.Integer(),
+  next: Nullable(Type.String()),
+  previous: Nullable(Type.String()),
+  results: Type.Array(MemberListItemSchema),
+});
+
+/** Membership detail (§6.4) plus our role code. */
+export const MemberDetailSchema = Type.Object({
+  user: Type.Integer(),
+  organization: Type.Integer(),
+  contributed_projects_count: Type.Integer(),
+  annotations_count: Type.Integer(),
+  created_at: DateTime,
+  created_projects: ProjectRefs,
+  contributed_to_projects: ProjectRefs,
+  role: Type.String(),
+});
+
+/** Label Studio's un-enveloped body for a member trying to remove themselves. */
+export const DetailOnlySchema = Type.Object({ detail: Type.String() });

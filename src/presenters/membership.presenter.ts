@@ -1,0 +1,33 @@
+import { presentDateTime } from '#src/presenters/datetime.presenter.js';
+import { presentUser } from '#src/presenters/user.presenter.js';
+import type { MemberDetail, MemberListEntry } from '#src/services/membership.service.js';
+
+/** Membership list item (§6.3): project lists at both levels (the copies inside `user` are Label Studio's legacy), plus the role. */
+export function presentMemberListItem(entry: MemberListEntry, host: string) {
+  return {
+    id: entry.membership.id,
+    organization: entry.membership.organization_id,
+    user: {
+      ...presentUser(entry.user, { organizationMeta: entry.organizationMeta, masked: entry.masked, host }),
+      created_projects: entry.createdProjects,
+      contributed_to_projects: entry.contributedProjects,
+    },
+    created_projects: entry.createdProjects,
+    contributed_to_projects: entry.contributedProjects,
+    role: entry.membership.role,
+  };
+}
+
+/** Membership detail (§6.4), plus the role. */
+export function presentMemberDetail(detail: MemberDetail) {
+  return {
+    user: detail.membership.user_id,
+    organization: detail.membership.organization_id,
+    contributed_projects_count: detail.contributedProjectsCount,
+    annotations_count: detail.annotationsCount,
+    created_at: presentDateTime(detail.membership.created_at),
+    created_projects: detail.createdProjects,
+    contributed_to_projects: detail.contributedProjects,
+    role: detail.membership.role,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, PersonalAccessTokenRow, PersonalAccessTokenTable } from '#src/storage/schema.js';
+
+/** SQL for personal access tokens: one row per issued token, holding `header.payload` only (never the signature). */
+export class PersonalAccessTokenRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(token: Insertable<PersonalAccessTokenTable>): Promise<PersonalAccessTokenRow> {
+    return this.db.insertInto('personal_access_tokens').values(token).returningAll().executeTakeFirstOrThrow();
+  }
+
+  findByJti(jti: string): Promise<PersonalAccessTokenRow | undefined> {
+    return this.db.selectFrom('personal_access_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();
+  }
+
+  /** The user's tokens that are neither expired nor blacklisted at `now`, oldest first. */
+  listLive(userId: number, now: string): Promise<PersonalAccessTokenRow[]> {
+    return this.db
+      .selectFrom('personal_access_tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('blacklisted_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Blacklists the token unless it already is; returns false when another request got there first. */
+  async blacklist(id: number, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('personal_access_tokens')
+      .set({ blacklisted_at: at })
+      .where('id', '=', id)
+      .where('blacklisted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Takes the row lock of the token owner's user row until the transaction ends, so two requests of one user
+   * cannot both see "no live token" and each issue one (PostgreSQL; SQLite runs write transactions one at a time).
+   * A no-op UPDATE is the lock both databases understand (SQLite has no SELECT … FOR UPDATE).
+   */
+  async lockOwner(userId: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({ id: eb.ref('id') }))
+      .where('id', '=', userId)
+      .execute();
+  }
+}

@@ -1,0 +1,58 @@
+import { nowIso, type Clock } from '#src/clock.js';
+import { AppError } from '#src/errors.js';
+import type { Repositories } from '#src/repositories/index.js';
+import type { OrganizationRow } from '#src/storage/schema.js';
+import { PAT_TTL_DAYS } from '#src/services/personal-token.service.js';
+
+/** An organization's API token settings (Label Studio's `JWTSettings`, kept as columns of the organization). */
+export interface TokenSettings {
+  apiTokensEnabled: boolean;
+  legacyApiTokensEnabled: boolean;
+  /** Fixed: Label Studio Community ignores the TTL setting and every PAT lives 200 years. */
+  apiTokenTtlDays: number;
+}
+
+export interface TokenSettingsChanges {
+  apiTokensEnabled?: boolean;
+  legacyApiTokensEnabled?: boolean;
+}
+
+function settingsOf(org: OrganizationRow): TokenSettings {
+  return {
+    apiTokensEnabled: org.api_tokens_enabled,
+    legacyApiTokensEnabled: org.legacy_api_tokens_enabled,
+    apiTokenTtlDays: PAT_TTL_DAYS,
+  };
+}
+
+/**
+ * Reads and changes whether an organization accepts personal access tokens and legacy keys. Both are checked on
+ * every request by the auth layer, so a change takes effect at once.
+ */
+export class JwtSettingsService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(organizationId: number): Promise<TokenSettings> {
+    return settingsOf(await this.organization(organizationId));
+  }
+
+  /** Applies the given changes; omitted settings keep their values. */
+  async update(organizationId: number, changes: TokenSettingsChanges): Promise<TokenSettings> {
+    const org = await this.organization(organizationId);
+    const next = {
+      api_tokens_enabled: changes.apiTokensEnabled ?? org.api_tokens_enabled,
+      legacy_api_tokens_enabled: changes.legacyApiTokensEnabled ?? org.legacy_api_tokens_enabled,
+    };
+    await this.repos.organizations.update(organizationId, { ...next, updated_at: nowIso(this.clock) });
+    return settingsOf({ ...org, ...next });
+  }
+
+  private async organization(id: number): Promise<OrganizationRow> {
+    const org = await this.repos.organizations.findById(id);
+    if (!org) throw AppError.notFound();
+    return org;
+  }
+}

@@ -1,0 +1,178 @@
+import { nowIso, type Clock } from '#src/clock.js';
+import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
+import { AppError } from '#src/errors.js';
+import type { Repositories, UnitOfWork } from '#src/repositories/index.js';
+import type { MemberOrderColumn } from '#src/repositories/membership.repository.js';
+import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
+import type { Actor } from '#src/services/access.service.js';
+import type { AvatarFileStore } from '#src/services/avatar.service.js';
+import type { MembershipRow, UserRow, UserUpdate } from '#src/storage/schema.js';
+
+/** Project lists in a member detail are capped, as in Label Studio. */
+export const MEMBER_DETAIL_PROJECT_LIMIT = 100;
+
+const ORDERINGS: Record<string, { column: MemberOrderColumn; descending: boolean }> = {
+  email: { column: 'email', descending: false },
+  '-email': { column: 'email', descending: true },
+  first_name: { column: 'first_name', descending: false },
+  last_name: { column: 'last_name', descending: false },
+  last_activity: { column: 'last_activity', descending: false },
+  '-last_activity': { column: 'last_activity', descending: true },
+  username: { column: 'username', descending: false },
+  date_joined: { column: 'date_joined', descending: false },
+};
+
+export interface ProjectRef {
+  id: number;
+  title: string;
+}
+
+export interface MemberListOptions {
+  page: PageRequest;
+  search?: string;
+  ordering?: string;
+  /** Fill the created/contributed project lists (otherwise they stay null). */
+  withProjects: boolean;
+}
+
+export interface MemberListEntry {
+  membership: MembershipRow;
+  user: UserRow;
+  /** The listed user's active organization, absent for removed members (their identity is masked). */
+  organizationMeta?: { title: string; email: string };
+  masked: boolean;
+  createdProjects: ProjectRef[] | null;
+  contributedProjects: ProjectRef[] | null;
+}
+
+export interface MemberDetail {
+  membership: MembershipRow;
+  annotationsCount: number;
+  contributedProjectsCount: number;
+  createdProjects: ProjectRef[] | null;
+  contributedProjects: ProjectRef[] | null;
+}
+
+/** Outcome of a removal: Label Studio answers a self-removal with its own 405 body, not an error envelope. */
+export type RemovalOutcome = 'removed' | 'self';
+
+function groupByUser(rows: MemberProjectRow[]): Map<number, ProjectRef[]> {
+  const out = new Map<number, ProjectRef[]>();
+  for (const row of rows) {
+    const list = out.get(row.user_id) ?? [];
+    list.push({ id: row.id, title: row.title });
+    out.set(row.user_id, list);
+  }
+  return out;
+}
+
+/** Members of an organization: the People list, a member's contributions, and removal (soft delete). */
+export class MembershipService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly transaction: UnitOfWork,
+    private readonly clock: Clock,
+    /** Where avatars live: users removed from their last organization lose theirs. */
+    private readonly avatarFiles: AvatarFileStore,
+  ) {}
+
+  /** One page of the actor's organization's members, in a fixed number of queries whatever the page size. */
+  async list(actor: Actor, options: MemberListOptions): Promise<{ window: PageWindow; entries: MemberListEntry[] }> {
+    const order = options.ordering ? ORDERINGS[options.ordering] : { column: 'username' as const, descending: false };
+    if (!order) throw AppError.validation({ ordering: [`Unknown ordering. Use one of: ${Object.keys(ORDERINGS).join(', ')}.`] });
+    const search = options.search?.trim() || undefined;
+    const organizationId = actor.organizationId;
+    const window = resolvePage(await this.repos.memberships.countMembers(organizationId, search), options.page);
+    const rows = await this.repos.memberships.listMembers({
+      organizationId,
+      search,
+      order,
+      limit: window.pageSize,
+      offset: window.offset,
+    });
+    const activeIds = rows.flatMap((r) => (r.user.active_organization_id === null ? [] : [r.user.active_organization_id]));
+    const metas = await this.repos.memberships.organizationMetas(activeIds);
+    let created = new Map<number, ProjectRef[]>();
+    let contributed = new Map<number, ProjectRef[]>();
+    if (options.withProjects) {
+      const userIds = rows.map((r) => r.user.id);
+      created = groupByUser(await this.repos.contributions.createdProjects(organizationId, userIds));
+      contributed = groupByUser(await this.repos.contributions.contributedProjects(organizationId, userIds));
+    }
+    const entries = rows.map(({ membership, user }): MemberListEntry => {
+      const masked = membership.deleted_at !== null;
+      const meta = user.active_organization_id === null ? undefined : metas.get(user.active_organization_id);
+      return {
+        membership,
+        user,
+        organizationMeta: masked ? undefined : meta,
+        masked,
+        createdProjects: options.withProjects ? (created.get(user.id) ?? []) : null,
+        contributedProjects: options.withProjects ? (contributed.get(user.id) ?? []) : null,
+      };
+    });
+    return { window, entries };
+  }
+
+  /**
+   * One member's contributions to the actor's organization. A missing membership is 404; the organization
+   * must also be the actor's active one (403), as Label Studio's membership permission requires.
+   */
+  async detail(actor: Actor, userId: number, withProjects: boolean): Promise<MemberDetail> {
+    const membership = await this.repos.memberships.find(userId, actor.organizationId);
+    if (!membership) throw AppError.notFound();
+    if (actor.user.active_organization_id !== actor.organizationId) throw AppError.forbidden();
+    const counts = await this.repos.contributions.countsFor(actor.organizationId, userId);
+    const detail: MemberDetail = {
+      membership,
+      annotationsCount: counts.annotations,
+      contributedProjectsCount: counts.projects,
+      createdProjects: null,
+      contributedProjects: null,
+    };
+    if (withProjects) {
+      const refs = (rows: MemberProjectRow[]) => rows.map(({ id, title }) => ({ id, title }));
+      const { contributions } = this.repos;
+      detail.createdProjects = refs(await contributions.createdProjects(actor.organizationId, [userId], MEMBER_DETAIL_PROJECT_LIMIT));
+      detail.contributedProjects = refs(
+        await contributions.contributedProjects(actor.organizationId, [userId], MEMBER_DETAIL_PROJECT_LIMIT),
+      );
+    }
+    return detail;
+  }
+
+  /**
+   * Removes a member (soft delete) with Label Studio's order of checks. In one transaction: the membership
+   * gets `deleted_at`; the user's active organization moves to another live membership (or none); a user
+   * left without any organization loses their avatar, whose file is deleted after the commit.
+   */
+  async remove(actor: Actor, userId: number): Promise<RemovalOutcome> {
+    if (actor.user.active_organization_id !== actor.organizationId) {
+      throw AppError.forbidden('You can delete members only for your current active organization');
+    }
+    const target = await this.repos.users.findById(userId);
+    if (!target) throw AppError.notFound();
+    const membership = await this.repos.memberships.find(userId, actor.organizationId);
+    if (!membership) throw AppError.notFound();
+    if (membership.deleted_at !== null) throw AppError.notFound('Member not found');
+    if (userId === actor.user.id) return 'self';
+
+    const orphanedAvatar = await this.transaction(async (r) => {
+      await r.memberships.markDeleted(membership.id, nowIso(this.clock));
+      const user = await r.users.findById(userId);
+      if (!user) throw AppError.notFound();
+      const live = await r.memberships.listActiveForUser(userId);
+      // Keep the active organization when it is still a live one; otherwise the first remaining, or none.
+      const stillActive = live.some((m) => m.organization_id === user.active_organization_id);
+      const next = stillActive ? user.active_organization_id : (live[0]?.organization_id ?? null);
+      const changes: UserUpdate = {};
+      if (next !== user.active_organization_id) changes.active_organization_id = next;
+      const avatar = next === null ? user.avatar : null;
+      if (avatar) changes.avatar = null;
+      if (Object.keys(changes).length > 0) await r.users.update(userId, changes);
+      return avatar;
+    });
+    await this.avatarFiles.remove(orphanedAvatar);
+    return 'removed';
+  }
+}

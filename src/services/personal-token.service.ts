@@ -1,0 +1,134 @@
+import { encodeJwt, newClaims, readUnverifiedClaims, tokenPrefix, verifyJwt, type JwtClaims } from '#src/auth/jwt.js';
+import type { Clock } from '#src/clock.js';
+import { AppError } from '#src/errors.js';
+import type { Repositories, UnitOfWork } from '#src/repositories/index.js';
+import type { PersonalAccessTokenRow, UserRow } from '#src/storage/schema.js';
+
+/** Days a personal access token lives: Label Studio's 200 years (its `api_token_ttl_days` default). */
+export const PAT_TTL_DAYS = 73000;
+const PAT_LIFETIME_SECONDS = PAT_TTL_DAYS * 24 * 60 * 60;
+/** Access tokens live five minutes (simplejwt's default); clients refresh them from their PAT. */
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 5 * 60;
+
+export const ALREADY_HAVE_TOKEN_MESSAGE = 'You already have a valid token. Please revoke it before creating a new one.';
+export const INVALID_OR_BLACKLISTED_MESSAGE = 'Token is invalid or already blacklisted.';
+export const TOKENS_DISABLED_MESSAGE = 'Personal access tokens are disabled for this organization.';
+
+/** A freshly issued PAT: the full JWT (shown once) and its stored row. */
+export interface IssuedToken {
+  token: string;
+  row: PersonalAccessTokenRow;
+}
+
+const refreshRefused = (detail: string) => new AppError('authentication_failed', 401, detail);
+
+/**
+ * Personal access tokens (Label Studio's long-lived refresh JWTs) and the short access tokens minted from them.
+ * Only `header.payload` of a PAT is stored, so a database leak yields no usable token.
+ */
+export class PersonalTokenService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly transaction: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly jwtKey: Buffer,
+  ) {}
+
+  /** The user's usable PATs (not expired, not blacklisted). */
+  listLive(userId: number): Promise<PersonalAccessTokenRow[]> {
+    return this.repos.personalTokens.listLive(userId, this.clock.now().toISOString());
+  }
+
+  /** Issues the user's PAT; a user holds at most one live PAT at a time (409 otherwise). */
+  async create(user: UserRow): Promise<IssuedToken> {
+    await this.requireEnabled(user);
+    return this.transaction(async (repos) => {
+      await repos.personalTokens.lockOwner(user.id);
+      const live = await repos.personalTokens.listLive(user.id, this.clock.now().toISOString());
+      if (live.length > 0) throw AppError.conflict(ALREADY_HAVE_TOKEN_MESSAGE);
+      return this.issue(user.id, repos);
+    });
+  }
+
+  /**
+   * Exchanges a PAT for a five-minute access token. Anything but a live PAT of an active user whose organization
+   * allows PATs is refused with 401, so the SDK's client-side refresh fails loudly.
+   */
+  async refresh(token: string): Promise<string> {
+    const claims = verifyJwt(token, this.jwtKey, this.nowSeconds());
+    if (!claims) throw refreshRefused('Token is invalid or expired');
+    if (claims.token_type !== 'refresh') throw refreshRefused('Token has wrong type');
+    const row = await this.repos.personalTokens.findByJti(claims.jti);
+    // An unknown jti is a token we never issued under this key (or one whose row was deleted with its user).
+    if (!row || row.token_prefix !== tokenPrefix(token) || row.user_id !== claims.user_id) {
+      throw refreshRefused('Token is invalid or expired');
+    }
+    if (row.blacklisted_at !== null) throw refreshRefused('Token is blacklisted');
+    const user = await this.repos.users.findById(row.user_id);
+    if (!user?.is_active) throw refreshRefused('No active account found for the given token.');
+    if (!(await this.tokensEnabled(user))) throw refreshRefused(TOKENS_DISABLED_MESSAGE);
+    return encodeJwt(newClaims('access', user.id, this.nowSeconds(), ACCESS_TOKEN_LIFETIME_SECONDS), this.jwtKey);
+  }
+
+  /**
+   * Revokes a PAT given in full or as its listed `header.payload` form (Label Studio accepts both, without
+   * credentials). The truncated form is matched by jti and stored prefix; a full token must carry a valid signature.
+   */
+  async blacklist(token: string): Promise<void> {
+    const claims = token.split('.').length === 2 ? readUnverifiedClaims(token) : verifyJwt(token, this.jwtKey, this.nowSeconds());
+    const row = claims?.token_type === 'refresh' ? await this.repos.personalTokens.findByJti(claims.jti) : undefined;
+    const revoked =
+      row !== undefined &&
+      row.token_prefix === tokenPrefix(token) &&
+      (await this.repos.personalTokens.blacklist(row.id, this.clock.now().toISOString()));
+    if (!revoked) throw AppError.notFound(INVALID_OR_BLACKLISTED_MESSAGE);
+  }
+
+  /** Replaces one of the requester's live PATs with a new one, in one transaction. */
+  async rotate(user: UserRow, token: string): Promise<IssuedToken> {
+    const claims = verifyJwt(token, this.jwtKey, this.nowSeconds());
+    if (claims?.token_type !== 'refresh') throw AppError.validation({ refresh: ['Invalid refresh token'] });
+    await this.requireEnabled(user);
+    return this.transaction(async (repos) => {
+      await repos.personalTokens.lockOwner(user.id);
+      const row = await repos.personalTokens.findByJti(claims.jti);
+      // Someone else's token is reported like a revoked one: rotation must not reveal other users' tokens.
+      const revoked =
+        row !== undefined &&
+        row.user_id === user.id &&
+        row.token_prefix === tokenPrefix(token) &&
+        (await repos.personalTokens.blacklist(row.id, this.clock.now().toISOString()));
+      if (!revoked) throw new AppError('bad_request', 400, INVALID_OR_BLACKLISTED_MESSAGE);
+      return this.issue(user.id, repos);
+    });
+  }
+
+  private async issue(userId: number, repos: Repositories): Promise<IssuedToken> {
+    const now = this.clock.now();
+    const claims: JwtClaims = newClaims('refresh', userId, Math.floor(now.getTime() / 1000), PAT_LIFETIME_SECONDS);
+    const token = encodeJwt(claims, this.jwtKey);
+    const row = await repos.personalTokens.insert({
+      user_id: userId,
+      jti: claims.jti,
+      token_prefix: tokenPrefix(token),
+      created_at: now.toISOString(),
+      expires_at: new Date(claims.exp * 1000).toISOString(),
+      blacklisted_at: null,
+    });
+    return { token, row };
+  }
+
+  private async tokensEnabled(user: UserRow): Promise<boolean> {
+    if (user.active_organization_id === null) return false;
+    const org = await this.repos.organizations.findById(user.active_organization_id);
+    return org?.api_tokens_enabled === true;
+  }
+
+  private async requireEnabled(user: UserRow): Promise<void> {
+    if (!(await this.tokensEnabled(user))) throw AppError.forbidden(TOKENS_DISABLED_MESSAGE);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+}

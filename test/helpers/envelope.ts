@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+
+export type Envelope = {
+  id: string;
+  status_code: number;
+  version: string;
+  detail: string;
+  exc_info: null;
+  validation_errors?: Record<string, unknown>;
+};
+
+/** Asserts Label Studio's error envelope with the given status (and detail, when given). */
+export function assertEnvelope(body: unknown, status: number, detail?: string | RegExp): Envelope {
+  const env = body as Envelope;
+  assert.equal(env.status_code, status, `expected a ${status} envelope, got ${JSON.stringify(body)}`);
+  assert.match(env.id, /^[0-9a-f-]{36}$/);
+  assert.equal(typeof env.version, 'string');
+  assert.equal(env.exc_info, null);
+  if (typeof detail === 'string') assert.equal(env.detail, detail);
+  else if (detail) assert.match(env.detail, detail);
+  return env;
+}
+
+/** Asserts the HTTP status and that the body is the error envelope of that status. */
+export function assertError(res: { status: number; body: unknown; text?: string }, status: number, detail?: string | RegExp): Envelope {
+  assert.equal(res.status, status, res.text);
+  return assertEnvelope(res.body, status, detail);
+}
+
+/** Label Studio's user object keys, in order (§6.1). */
+export const USER_FIELDS = [
+  'id',
+  'first_name',
+  'last_name',
+  'username',
+  'email',
+  'last_activity',
+  'custom_hotkeys',
+  'avatar',
+  'initials',
+  'phone',
+  'active_organization',
+  'active_organization_meta',
+  'allow_newsletters',
+  'date_joined',
+];
+
+export interface UserBody {
+  id: number;
+  first_name: string;
+  last_name: string;
+  username: string;
+  email: string;
+  last_activity: string | null;
+  custom_hotkeys: Record<string, unknown>;
+  avatar: string | null;
+  initials: string;
+  phone: string;
+  active_organization: number | null;
+  active_organization_meta: { title: string; email: string };
+  allow_newsletters: boolean | null;
+  date_joined: string;
+}
