@@ -144,6 +144,8 @@ for (const kind of DATABASE_KINDS) {
     step('the whole page, for the README', async () => {
       const { page } = owner;
       await page.getByRole('heading', { name: 'Access Token', exact: true }).waitFor();
+      // "Copied!" lasts 1.5 s: let the buttons settle before the picture.
+      await page.getByRole('button', { name: 'Copied!' }).waitFor({ state: 'detached' });
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: screenshotPath('account.png'), fullPage: true });
       await assertAccessible(page, 'the account page with every section');
