@@ -11,16 +11,15 @@ import type { MembershipRow, UserRow, UserUpdate } from '#src/storage/schema.js'
 /** Project lists in a member detail are capped, as in Label Studio. */
 export const MEMBER_DETAIL_PROJECT_LIMIT = 100;
 
-const ORDERINGS: Record<string, { column: MemberOrderColumn; descending: boolean }> = {
-  email: { column: 'email', descending: false },
-  '-email': { column: 'email', descending: true },
-  first_name: { column: 'first_name', descending: false },
-  last_name: { column: 'last_name', descending: false },
-  last_activity: { column: 'last_activity', descending: false },
-  '-last_activity': { column: 'last_activity', descending: true },
-  username: { column: 'username', descending: false },
-  date_joined: { column: 'date_joined', descending: false },
-};
+const ORDER_COLUMNS: readonly MemberOrderColumn[] = ['email', 'first_name', 'last_name', 'last_activity', 'username', 'date_joined'];
+
+/** `ordering` values: each column ascending, or descending with a leading `-` (DRF's convention). */
+const ORDERINGS: Record<string, { column: MemberOrderColumn; descending: boolean }> = Object.fromEntries(
+  ORDER_COLUMNS.flatMap((column) => [
+    [column, { column, descending: false }],
+    [`-${column}`, { column, descending: true }],
+  ]),
+);
 
 export interface ProjectRef {
   id: number;

@@ -57,7 +57,7 @@ export const MemberListQuery = Type.Object({
   contributed_to_projects: Type.Optional(BooleanWord),
   search: Type.Optional(Type.String({ maxLength: 256, description: 'Substring of first name, last name, e-mail or username' })),
   ordering: Type.Optional(
-    Type.String({ description: 'email, -email, first_name, last_name, last_activity, -last_activity, username or date_joined' }),
+    Type.String({ description: 'email, first_name, last_name, last_activity, username or date_joined; a leading - sorts descending' }),
   ),
 });
 

@@ -18,14 +18,14 @@ import type {
  */
 export const MEMBER_ORDERING = {
   email: { ascending: 'email', descending: '-email' },
-  name: { ascending: 'first_name', descending: null },
+  name: { ascending: 'first_name', descending: '-first_name' },
   last_activity: { ascending: 'last_activity', descending: '-last_activity' },
-} as const satisfies Record<string, { ascending: string; descending: string | null }>;
+} as const satisfies Record<string, { ascending: string; descending: string }>;
 export type MemberSortKey = keyof typeof MEMBER_ORDERING;
 
 export function memberOrdering(key: MemberSortKey, descending: boolean): string {
   const orders = MEMBER_ORDERING[key];
-  return (descending ? orders.descending : null) ?? orders.ascending;
+  return descending ? orders.descending : orders.ascending;
 }
 
 export interface MemberQuery {

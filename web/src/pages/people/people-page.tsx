@@ -20,7 +20,7 @@ function parseSort(value: string | null): Sort | undefined {
   const key = descending ? value.slice(1) : value;
   if (!(key in MEMBER_ORDERING)) return undefined;
   const sortKey = key as MemberSortKey;
-  return { key: sortKey, descending: descending && MEMBER_ORDERING[sortKey].descending !== null };
+  return { key: sortKey, descending };
 }
 
 /** Organization → People: members of the caller's active organization, searchable, sortable, paged in the URL. */
