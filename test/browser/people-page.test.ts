@@ -121,7 +121,9 @@ for (const kind of DATABASE_KINDS) {
       await info.getByText('Annotator').waitFor();
       const text = (await info.innerText()).replace(/\t/g, '\n');
       assert.ok(text.includes('Annotations Submitted\n2') && text.includes('Projects contributed to\n2'), text);
-      assert.equal(await page.getByRole('link', { name: 'Membership Info' }).getAttribute('aria-current'), 'location');
+      // The section menu marks the section scrolled to once the scroll settles.
+      const navLink = page.getByRole('link', { name: 'Membership Info' });
+      await until('the Membership Info link marked current', async () => (await navLink.getAttribute('aria-current')) === 'location');
     });
 
     step('the owner searches People, opens the member and sees their projects and last activity', async () => {

@@ -30,7 +30,7 @@ export function AccountPage() {
     if (!section) return;
     document.getElementById(section)?.scrollIntoView({ block: 'start' });
   }, [section, settings.status]);
-  const visible = useVisibleSection(sections.map((s) => s.id).join(' '));
+  const visible = useVisibleSection(sections.map((s) => s.id).join(' '), section);
   const current = visible ?? (section || 'personal-info');
 
   const noTokens = settings.data && !settings.data.api_tokens_enabled && !settings.data.legacy_api_tokens_enabled;
@@ -81,10 +81,19 @@ export function AccountPage() {
 }
 
 /** The id of the section nearest the top of the window, for the side navigation's highlight. */
-function useVisibleSection(ids: string): string | undefined {
+/**
+ * The section to mark in the menu: the one the URL names while it is on screen (a short page may not scroll it to
+ * the top), else the last one whose top passed the line below the top bar, or the last one at the page's bottom.
+ */
+function useVisibleSection(ids: string, preferred: string | undefined): string | undefined {
   const [visible, setVisible] = useState<string>();
   useEffect(() => {
     const onScroll = () => {
+      const wanted = preferred ? document.getElementById(preferred)?.getBoundingClientRect() : undefined;
+      if (preferred && wanted && wanted.top >= 0 && wanted.top < window.innerHeight) {
+        setVisible(preferred);
+        return;
+      }
       let best: string | undefined;
       for (const id of ids.split(' ')) {
         const element = document.getElementById(id);
@@ -98,6 +107,6 @@ function useVisibleSection(ids: string): string | undefined {
     onScroll();
     window.addEventListener('scroll', onScroll, { passive: true });
     return () => window.removeEventListener('scroll', onScroll);
-  }, [ids]);
+  }, [ids, preferred]);
   return visible;
 }
