@@ -18,7 +18,7 @@ export async function userCommand(options: UserCommandOptions): Promise<number> 
       process.stdout.write(`${options.json ? JSON.stringify(error) : pythonRepr(error)}\n`);
       return 1;
     }
-    const meta = user.active_organization_id ? await ctx.repos.organizations.meta(user.active_organization_id) : undefined;
+    const meta = await ctx.services.users.organizationMeta(user);
     const info = {
       ...presentUser(user, { organizationMeta: meta, host: ctx.config.host }),
       token: await ctx.services.legacyTokens.reveal(user.id),
