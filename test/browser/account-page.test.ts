@@ -3,7 +3,7 @@ import { after, before, describe } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { browserSkipReason, openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { makePng } from './png.js';
+import { gradientPng } from '../helpers/png.js';
 import { assertAccessible, overflowsHorizontally, screenshotPath, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
 
 const OWNER = { email: 'ada@example.com', password: 'owner-pass-1' };
@@ -88,9 +88,9 @@ for (const kind of DATABASE_KINDS) {
 
     step('avatar: the server refuses a too-large picture with its message, accepts a real PNG', async () => {
       const { page } = owner;
-      await page.locator('#avatar-file').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: makePng(1300, 1300) });
+      await page.locator('#avatar-file').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: gradientPng(1300, 1300) });
       await page.getByText('Please use an image that is 1200 x 1200 pixels or smaller.').waitFor();
-      await page.locator('#avatar-file').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: makePng(96, 96) });
+      await page.locator('#avatar-file').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: gradientPng(96, 96) });
       await page.getByText('Picture updated').waitFor();
       const src = await page.locator('#personal-info img.avatar').getAttribute('src');
       assert.match(src ?? '', /\/data\/avatars\//);

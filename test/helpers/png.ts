@@ -48,3 +48,19 @@ export function solidPng(width: number, height: number, rgb: [number, number, nu
   for (let x = 0; x < width; x += 1) row.set(rgb, 1 + x * 3);
   return png(width, height, Buffer.concat(Array.from({ length: height }, () => row)));
 }
+
+/** A diagonal two-colour gradient: an avatar that visibly is a picture (browser tests, screenshots). */
+export function gradientPng(width: number, height: number): Buffer {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y += 1) {
+    const row = Buffer.alloc(1 + width * 3); // filter byte 0, then pixels
+    for (let x = 0; x < width; x += 1) {
+      const t = (x + y) / (width + height);
+      row[1 + x * 3] = Math.round(40 + 150 * t);
+      row[2 + x * 3] = Math.round(110 - 60 * t);
+      row[3 + x * 3] = Math.round(190 - 40 * t);
+    }
+    rows.push(row);
+  }
+  return png(width, height, Buffer.concat(rows));
+}

@@ -15,18 +15,21 @@ export interface LoginPageModel {
 const fieldError = (errors: FieldErrors | undefined, field: string, id: string) =>
   errors?.[field]?.length ? html`<p class="error" id="${id}" role="alert">${errors[field]?.join(' ')}</p>` : html``;
 
+/** The start of both forms: CSRF field, form-level errors, and the e-mail field with its own error. */
+const formHead = (csrfToken: string, errors: FieldErrors | undefined, email: string | undefined, autocomplete: string) => html`
+  <input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}">
+  ${errors?.non_field_errors?.length ? html`<div class="form-error" role="alert">${errors.non_field_errors.join(' ')}</div>` : ''}
+  <label for="email">Email Address</label>
+  <input id="email" name="email" type="email" autocomplete="${autocomplete}" required value="${email ?? ''}"
+    aria-describedby="email-error" ${errors?.email ? html`aria-invalid="true"` : ''} autofocus>
+  ${fieldError(errors, 'email', 'email-error')}`;
+
 export function loginPage(model: LoginPageModel): string {
   const errors = model.errors;
   return authLayout(
     'Log in',
     html`<h1>Log in</h1>
-<form method="post" action="${model.action}" novalidate>
-  <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
-  ${errors?.non_field_errors?.length ? html`<div class="form-error" role="alert">${errors.non_field_errors.join(' ')}</div>` : ''}
-  <label for="email">Email Address</label>
-  <input id="email" name="email" type="email" autocomplete="username" required value="${model.email ?? ''}"
-    aria-describedby="email-error" ${errors?.email ? html`aria-invalid="true"` : ''} autofocus>
-  ${fieldError(errors, 'email', 'email-error')}
+<form method="post" action="${model.action}" novalidate>${formHead(model.csrfToken, errors, model.email, 'username')}
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <label class="check"><input type="checkbox" name="persist_session" value="on" checked> Keep me logged in this browser</label>
@@ -59,13 +62,7 @@ export function signupPage(model: SignupPageModel): string {
   return authLayout(
     'Sign Up',
     html`<h1>Sign Up</h1>
-<form method="post" action="${model.action}" novalidate>
-  <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
-  ${errors?.non_field_errors?.length ? html`<div class="form-error" role="alert">${errors.non_field_errors.join(' ')}</div>` : ''}
-  <label for="email">Email Address</label>
-  <input id="email" name="email" type="email" autocomplete="email" required value="${model.email ?? ''}"
-    aria-describedby="email-error" ${errors?.email ? html`aria-invalid="true"` : ''} autofocus>
-  ${fieldError(errors, 'email', 'email-error')}
+<form method="post" action="${model.action}" novalidate>${formHead(model.csrfToken, errors, model.email, 'email')}
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="new-password" required
     aria-describedby="password-help password-error" ${errors?.password ? html`aria-invalid="true"` : ''}>
