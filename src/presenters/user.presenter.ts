@@ -21,7 +21,7 @@ export interface UserJson {
   active_organization: number | null;
   active_organization_meta: OrganizationMeta;
   allow_newsletters: boolean | null;
-  date_joined: string | null;
+  date_joined: string;
 }
 
 export interface PresentUserOptions {

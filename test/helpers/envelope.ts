@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { UserJson } from '#src/presenters/user.presenter.js';
 
 export type Envelope = {
   id: string;
@@ -45,19 +46,5 @@ export const USER_FIELDS = [
   'date_joined',
 ];
 
-export interface UserBody {
-  id: number;
-  first_name: string;
-  last_name: string;
-  username: string;
-  email: string;
-  last_activity: string | null;
-  custom_hotkeys: Record<string, unknown>;
-  avatar: string | null;
-  initials: string;
-  phone: string;
-  active_organization: number | null;
-  active_organization_meta: { title: string; email: string };
-  allow_newsletters: boolean | null;
-  date_joined: string;
-}
+/** A user object as the API returns it: the presenter's own type. */
+export type UserBody = UserJson;

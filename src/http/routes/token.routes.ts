@@ -23,8 +23,8 @@ const TAGS = ['Tokens'];
 function presentToken(token: string, row: PersonalAccessTokenRow) {
   return {
     token,
-    created_at: presentDateTime(row.created_at) ?? row.created_at,
-    expires_at: presentDateTime(row.expires_at) ?? row.expires_at,
+    created_at: presentDateTime(row.created_at),
+    expires_at: presentDateTime(row.expires_at),
   };
 }
 

@@ -55,6 +55,17 @@ export function EmptyState({ title, children, icon }: { title: string; children?
   );
 }
 
+/** A page number past the end of a list (a stale link): offer the first page instead. */
+export function PastEndNotice({ onFirstPage }: { onFirstPage: () => void }) {
+  return (
+    <EmptyState title="This page is empty">
+      <button type="button" className="btn btn--small" onClick={onFirstPage}>
+        Go to the first page
+      </button>
+    </EmptyState>
+  );
+}
+
 /** A short-lived status line ("Saved", an error) next to the control that caused it. */
 export function StatusText({ tone, children }: { tone: 'success' | 'error'; children: ReactNode }) {
   return (

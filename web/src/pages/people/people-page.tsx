@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { api, MEMBER_ORDERING, type MemberSortKey } from '../../api/endpoints';
 import { PageHeader } from '../../components/app-shell';
-import { EmptyState, ErrorMessage, Loading, Spinner } from '../../components/feedback';
+import { EmptyState, ErrorMessage, Loading, PastEndNotice, Spinner } from '../../components/feedback';
 import { PeopleIcon, SearchIcon } from '../../components/icons';
 import { pageParams, Pagination } from '../../components/pagination';
 import { canChangeTokenSettings, canInvite } from '../../lib/roles';
@@ -122,13 +122,7 @@ export function PeoplePage() {
             </div>
             {members.status === 'loading' && data && <Spinner label="Updating…" inline />}
           </div>
-          {pastEnd && (
-            <EmptyState title="This page is empty">
-              <button type="button" className="btn btn--small" onClick={() => setParams({ page: null })}>
-                Go to the first page
-              </button>
-            </EmptyState>
-          )}
+          {pastEnd && <PastEndNotice onFirstPage={() => setParams({ page: null })} />}
           {members.status === 'error' && !pastEnd && <ErrorMessage title="Could not load members." error={members.error} onRetry={members.reload} />}
           {!data && members.status === 'loading' && <Loading label="Loading members…" />}
           {data && data.results.length === 0 && members.status !== 'loading' && (

@@ -1,7 +1,7 @@
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { PageHeader } from '../../components/app-shell';
-import { EmptyState, ErrorMessage, Loading } from '../../components/feedback';
+import { EmptyState, ErrorMessage, Loading, PastEndNotice } from '../../components/feedback';
 import { ProjectIcon } from '../../components/icons';
 import { pageParams, Pagination } from '../../components/pagination';
 import { formatDate, fullName } from '../../lib/format';
@@ -22,13 +22,7 @@ export function ProjectsPage() {
       <PageHeader title="Projects" />
       <section className="card" aria-label="Projects">
         {projects.status === 'error' && !pastEnd && <ErrorMessage title="Could not load projects." error={projects.error} onRetry={projects.reload} />}
-        {pastEnd && (
-          <EmptyState title="This page is empty">
-            <button type="button" className="btn btn--small" onClick={() => setParams({ page: null })}>
-              Go to the first page
-            </button>
-          </EmptyState>
-        )}
+        {pastEnd && <PastEndNotice onFirstPage={() => setParams({ page: null })} />}
         {!data && projects.status === 'loading' && <Loading label="Loading projects…" />}
         {data && !pastEnd && data.count === 0 && (
           <EmptyState title="No projects yet" icon={<ProjectIcon />}>
