@@ -20,28 +20,67 @@ export interface CliOptions {
   noBrowser?: boolean;
 }
 
-export interface AppConfig {
-  dataDir: string;
+/** Where the database is and how many connections a server process may hold. */
+export interface DatabaseConfig {
   /** `sqlite:<absolute file>` or `postgres://…`; only the database factory interprets the scheme. */
-  databaseUrl: string;
-  logLevel: LogLevel;
+  url: string;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE); SQLite always uses one. */
+  poolSize: number;
+}
+
+export interface ServerConfig {
   port: number;
-  /** Port given explicitly by flag or env; the server then still moves on when it is busy, as Label Studio does. */
+  /** Public base URL (`--host`), used in links; empty means relative links. */
   host: string;
   internalHost: string;
+  noBrowser: boolean;
+  /** Proxies whose X-Forwarded-For/-Proto are believed (LABEL_STUDIO_TRUSTED_PROXIES: addresses or CIDRs). */
+  trustedProxies: string[];
+}
+
+/** The start-up user of `init`/`start`. */
+export interface BootstrapConfig {
   username: string;
   password: string;
   userToken: string;
-  enableLegacyApiToken: boolean;
-  disableSignupWithoutLink: boolean;
-  noBrowser: boolean;
+}
+
+export interface SecurityConfig {
   /** Instance secret given by the environment (needed when several servers share one PostgreSQL). */
   secretKey: string | undefined;
+  /** Legacy `Token` keys allowed in every organization created by this process (sign-up, start-up user). */
+  enableLegacyApiToken: boolean;
+  disableSignupWithoutLink: boolean;
+}
+
+export interface SessionConfig {
   /** Web session limits (Label Studio's MAX_SESSION_AGE, MAX_TIME_BETWEEN_ACTIVITY), seconds. */
-  sessionMaxAgeSeconds: number;
-  sessionInactivitySeconds: number;
-  /** Session and CSRF cookies only over HTTPS (SESSION_COOKIE_SECURE). */
+  maxAgeSeconds: number;
+  inactivitySeconds: number;
+  /** Session and CSRF cookies only over HTTPS (SESSION_COOKIE_SECURE); also set for HTTPS requests via a trusted proxy. */
   secureCookies: boolean;
+}
+
+export interface MailConfig {
+  /** Sender of every message (FROM_EMAIL). */
+  from: string;
+}
+
+export interface FilesConfig {
+  /** Where avatars live: `local` (the data directory) or `database` (shared by every server on one PostgreSQL). */
+  store: 'local' | 'database';
+}
+
+export interface AppConfig {
+  dataDir: string;
+  logLevel: LogLevel;
+  database: DatabaseConfig;
+  server: ServerConfig;
+  bootstrap: BootstrapConfig;
+  security: SecurityConfig;
+  sessions: SessionConfig;
+  mail: MailConfig;
+  files: FilesConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -130,6 +169,35 @@ function resolveBool(env: Env, name: string, problems: string[]): boolean {
   return value ?? false;
 }
 
+function resolvePoolSize(env: Env, problems: string[]): number {
+  const raw = env.DATABASE_POOL_SIZE;
+  if (raw === undefined || raw === '') return 10;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    problems.push(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000 (got "${raw}")`);
+    return 10;
+  }
+  return size;
+}
+
+/** Addresses or CIDR ranges, comma-separated; each checked enough to catch typos. */
+function resolveTrustedProxies(env: Env, problems: string[]): string[] {
+  const raw = getEnv(env, 'TRUSTED_PROXIES');
+  if (!raw) return [];
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) problems.push(`LABEL_STUDIO_TRUSTED_PROXIES: "${entry}" is not an address or CIDR range`);
+  }
+  return entries;
+}
+
+function resolveFileStore(env: Env, problems: string[]): FilesConfig['store'] {
+  const raw = getEnv(env, 'FILE_STORE');
+  if (raw === undefined || raw === 'local' || raw === 'database') return raw ?? 'local';
+  problems.push(`LABEL_STUDIO_FILE_STORE must be "local" or "database" (got "${raw}")`);
+  return 'local';
+}
+
 /** Resolves the whole configuration at once; every problem is reported together in one error. */
 export function resolveConfig(options: CliOptions, env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -141,24 +209,35 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
   }
   const config: AppConfig = {
     dataDir,
-    databaseUrl: resolveDatabaseUrl(options, env, dataDir, problems),
     logLevel: LOG_LEVELS.includes(logLevelRaw as LogLevel) ? (logLevelRaw as LogLevel) : 'WARNING',
-    port: resolvePort(options, env, problems),
-    host: options.host ?? getEnv(env, 'HOST') ?? '',
-    internalHost: options.internalHost ?? '0.0.0.0',
-    username: options.username ?? getEnv(env, 'USERNAME') ?? '',
-    password: options.password ?? getEnv(env, 'PASSWORD') ?? '',
-    userToken: options.userToken ?? getEnv(env, 'USER_TOKEN') ?? '',
-    enableLegacyApiToken: options.enableLegacyApiToken === true || resolveBool(env, 'ENABLE_LEGACY_API_TOKEN', problems),
-    disableSignupWithoutLink: resolveBool(env, 'DISABLE_SIGNUP_WITHOUT_LINK', problems),
-    noBrowser: options.noBrowser === true,
-    secretKey: env.SECRET_KEY || undefined,
-    sessionMaxAgeSeconds: resolveSeconds(env, 'MAX_SESSION_AGE', 14 * 24 * 3600, problems),
-    sessionInactivitySeconds: resolveSeconds(env, 'MAX_TIME_BETWEEN_ACTIVITY', 5 * 24 * 3600, problems),
-    secureCookies: env.SESSION_COOKIE_SECURE !== undefined && parseBool(env.SESSION_COOKIE_SECURE) === true,
+    database: { url: resolveDatabaseUrl(options, env, dataDir, problems), poolSize: resolvePoolSize(env, problems) },
+    server: {
+      port: resolvePort(options, env, problems),
+      host: options.host ?? getEnv(env, 'HOST') ?? '',
+      internalHost: options.internalHost ?? '0.0.0.0',
+      noBrowser: options.noBrowser === true,
+      trustedProxies: resolveTrustedProxies(env, problems),
+    },
+    bootstrap: {
+      username: options.username ?? getEnv(env, 'USERNAME') ?? '',
+      password: options.password ?? getEnv(env, 'PASSWORD') ?? '',
+      userToken: options.userToken ?? getEnv(env, 'USER_TOKEN') ?? '',
+    },
+    security: {
+      secretKey: env.SECRET_KEY || undefined,
+      enableLegacyApiToken: options.enableLegacyApiToken === true || resolveBool(env, 'ENABLE_LEGACY_API_TOKEN', problems),
+      disableSignupWithoutLink: resolveBool(env, 'DISABLE_SIGNUP_WITHOUT_LINK', problems),
+    },
+    sessions: {
+      maxAgeSeconds: resolveSeconds(env, 'MAX_SESSION_AGE', 14 * 24 * 3600, problems),
+      inactivitySeconds: resolveSeconds(env, 'MAX_TIME_BETWEEN_ACTIVITY', 5 * 24 * 3600, problems),
+      secureCookies: env.SESSION_COOKIE_SECURE !== undefined && parseBool(env.SESSION_COOKIE_SECURE) === true,
+    },
+    mail: { from: env.FROM_EMAIL || 'Label Studio <noreply@localhost>' },
+    files: { store: resolveFileStore(env, problems) },
   };
   if (problems.length > 0) {
-    throw new AppError('config_error', 400, `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    throw new AppError('config.invalid', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return config;
 }

@@ -1,38 +1,51 @@
+import { join } from 'node:path';
+import { DatabaseAttemptCounter } from '#src/adapters/database-attempt-counter.adapter.js';
+import { DatabaseFileStore } from '#src/adapters/database-file-store.adapter.js';
+import { LocalFileStore } from '#src/adapters/local-file-store.adapter.js';
+import { OutboxMailer } from '#src/adapters/outbox-mailer.adapter.js';
 import { loadInstanceSecret } from '#src/auth/instance-secret.js';
 import { deriveKey, SecretBox } from '#src/auth/secret-box.js';
 import { systemClock, type Clock } from '#src/clock.js';
 import type { AppConfig } from '#src/config.js';
-import { createRepositories, createUnitOfWork, type Repositories } from '#src/repositories/index.js';
-import { AccessService } from '#src/services/access.service.js';
+import { stderrLogger, type Logger } from '#src/ports/logger.port.js';
+import type { MailTransport } from '#src/ports/mailer.port.js';
+import { systemContext } from '#src/policies/action-context.js';
+import { ActorResolver } from '#src/policies/actor-resolver.js';
+import { createRepositories, type Repositories } from '#src/repositories/index.js';
+import { AccountService } from '#src/services/account.service.js';
 import { ActivityService } from '#src/services/activity.service.js';
-import { AvatarFileStore, AvatarService } from '#src/services/avatar.service.js';
 import { AuthService } from '#src/services/auth.service.js';
+import { AvatarService } from '#src/services/avatar.service.js';
 import { BootstrapService } from '#src/services/bootstrap.service.js';
 import { HotkeysService } from '#src/services/hotkeys.service.js';
-import { SessionService } from '#src/services/session.service.js';
 import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import { MemberAdminService } from '#src/services/member-admin.service.js';
 import { MembershipService } from '#src/services/membership.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
 import { PersonalTokenService } from '#src/services/personal-token.service.js';
+import { ProfileService } from '#src/services/profile.service.js';
 import { ProjectService } from '#src/services/project.service.js';
-import { UserService } from '#src/services/user.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import { SessionService } from '#src/services/session.service.js';
+import { createUnitOfWork } from '#src/services/unit-of-work.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
 export interface Services {
-  users: UserService;
+  accounts: AccountService;
+  profiles: ProfileService;
+  members: MemberAdminService;
   organizations: OrganizationService;
+  memberships: MembershipService;
   legacyTokens: LegacyTokenService;
+  personalTokens: PersonalTokenService;
+  jwtSettings: JwtSettingsService;
   bootstrap: BootstrapService;
   sessions: SessionService;
   auth: AuthService;
-  access: AccessService;
   activity: ActivityService;
-  personalTokens: PersonalTokenService;
-  jwtSettings: JwtSettingsService;
   avatars: AvatarService;
   hotkeys: HotkeysService;
-  memberships: MembershipService;
   projects: ProjectService;
 }
 
@@ -40,23 +53,52 @@ export interface AppContext {
   config: AppConfig;
   database: DatabaseHandle;
   repos: Repositories;
+  /** The ports and the unit of work every service was built with. */
+  deps: ServiceDeps;
   services: Services;
+  mailer: OutboxMailer;
   clock: Clock;
-  /** Key that signs personal access tokens and access tokens (HS256). */
-  jwtKey: Buffer;
   close(): Promise<void>;
 }
 
 export interface ContextOptions extends DatabaseOptions {
   clock?: Clock;
+  logger?: Logger;
+  /** How mail leaves this server; without one, features that need mail say to ask an administrator. */
+  mailTransport?: MailTransport;
   /** Called with the migrations just applied (the CLI reports "Initializing database.."). */
   onMigrated?: (applied: string[]) => void;
 }
 
-/** Builds everything once: database (migrated), repositories, services. Tests build their own. */
+function buildServices(deps: ServiceDeps): Services {
+  const legacyTokens = new LegacyTokenService(deps);
+  const accounts = new AccountService(deps, legacyTokens);
+  const organizations = new OrganizationService(deps);
+  const sessions = new SessionService(deps);
+  const profiles = new ProfileService(deps);
+  return {
+    accounts,
+    profiles,
+    members: new MemberAdminService(deps, accounts, profiles),
+    organizations,
+    memberships: new MembershipService(deps),
+    legacyTokens,
+    personalTokens: new PersonalTokenService(deps),
+    jwtSettings: new JwtSettingsService(deps),
+    bootstrap: new BootstrapService(deps, { accounts, organizations, legacyTokens }),
+    sessions,
+    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens }),
+    activity: new ActivityService(deps),
+    avatars: new AvatarService(deps, profiles),
+    hotkeys: new HotkeysService(deps),
+    projects: new ProjectService(deps),
+  };
+}
+
+/** The composition root: database (migrated), ports, services — built once; tests build their own. */
 export async function createContext(config: AppConfig, options: ContextOptions = {}): Promise<AppContext> {
-  const secret = loadInstanceSecret(config.dataDir, config.secretKey);
-  const database = await createDatabase(config.databaseUrl, options);
+  const secret = loadInstanceSecret(config.dataDir, config.security.secretKey);
+  const database = await createDatabase(config.database.url, { ...options, poolSize: config.database.poolSize });
   try {
     const applied = await database.migrate();
     if (applied.length > 0) options.onMigrated?.(applied);
@@ -65,41 +107,41 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     throw error;
   }
   const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? stderrLogger;
   const repos = createRepositories(database.db);
-  const transaction = createUnitOfWork(database.db);
-  const legacyTokens = new LegacyTokenService(repos, new SecretBox(secret, 'legacy-token'), clock);
-  const avatarFiles = new AvatarFileStore(config.dataDir);
-  const users = new UserService(repos, transaction, legacyTokens, clock, avatarFiles);
-  const organizations = new OrganizationService(repos, transaction, clock);
-  const bootstrap = new BootstrapService(users, organizations, legacyTokens, transaction);
-  const sessions = new SessionService(repos, clock, {
-    maxAgeSeconds: config.sessionMaxAgeSeconds,
-    inactivitySeconds: config.sessionInactivitySeconds,
-  });
-  const jwtKey = deriveKey(secret, 'jwt');
-  const auth = new AuthService(repos, transaction, users, organizations, legacyTokens, sessions, clock, jwtKey, config);
+  const mailer = new OutboxMailer(repos, options.mailTransport, config.mail.from, clock, logger);
+  const deps: ServiceDeps = {
+    repos,
+    uow: createUnitOfWork(database.db, database.classifyError, logger),
+    actors: new ActorResolver(repos),
+    clock,
+    config,
+    logger,
+    secrets: {
+      legacyTokens: new SecretBox(secret, 'legacy-token'),
+      inviteTokens: new SecretBox(secret, 'invite-token'),
+      jwtKey: deriveKey(secret, 'jwt'),
+    },
+    mailer,
+    files:
+      config.files.store === 'database'
+        ? new DatabaseFileStore(repos, clock)
+        : new LocalFileStore(join(config.dataDir, 'media', 'avatars')),
+    attempts: new DatabaseAttemptCounter(repos, clock),
+  };
+  const services = buildServices(deps);
+  await services.organizations.sealPlainInviteTokens(systemContext('seal invite tokens'));
   return {
     config,
     database,
     repos,
-    services: {
-      users,
-      organizations,
-      legacyTokens,
-      bootstrap,
-      sessions,
-      auth,
-      access: new AccessService(repos),
-      activity: new ActivityService(repos, clock),
-      personalTokens: new PersonalTokenService(repos, transaction, clock, jwtKey),
-      jwtSettings: new JwtSettingsService(repos, clock),
-      avatars: new AvatarService(repos, users, avatarFiles),
-      hotkeys: new HotkeysService(repos),
-      memberships: new MembershipService(repos, transaction, clock, avatarFiles),
-      projects: new ProjectService(repos, transaction, clock),
-    },
+    deps,
+    services,
+    mailer,
     clock,
-    jwtKey,
-    close: () => database.close(),
+    close: async () => {
+      mailer.stop();
+      await database.close();
+    },
   };
 }

@@ -53,3 +53,10 @@ export async function verifyPassword(password: string, encoded: string): Promise
 
 /** A stored value no password can match: Label Studio's API-created users without a password get this. */
 export const UNUSABLE_PASSWORD = '!';
+
+/** A real argon2id hash of a random string: verified against for unknown e-mails, so timing does not reveal accounts. */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(`dummy-${Math.random()}`);
+  return dummyHash;
+}

@@ -102,7 +102,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   } catch (error) {
     if (error instanceof AppError) {
       process.stderr.write(`Error: ${error.detail}\n`);
-      process.exitCode = error.code === 'config_error' ? 2 : 1;
+      process.exitCode = error.code === 'config.invalid' ? 2 : 1;
     } else {
       process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -6,7 +7,9 @@ import type { LogLevel } from '#src/config.js';
 import type { AppContext } from '#src/context.js';
 import '#src/http/request-context.js';
 import { authPlugin } from '#src/http/plugins/auth.plugin.js';
+import { bodyPlugin } from '#src/http/plugins/body.plugin.js';
 import { errorsPlugin } from '#src/http/plugins/errors.plugin.js';
+import { headersPlugin } from '#src/http/plugins/headers.plugin.js';
 import { ErrorEnvelope } from '#src/http/schemas/common.schema.js';
 import { installValidators } from '#src/http/validator.js';
 import { openApiPlugin, openApiRoutes } from '#src/http/plugins/openapi.plugin.js';
@@ -21,9 +24,6 @@ import { webPagesRoutes } from '#src/http/routes/web-pages.routes.js';
 
 const PINO_LEVELS: Record<LogLevel, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
 
-/** Paths that must not be indexed (Label Studio's NoindexUrlMiddleware). */
-const NOINDEX = /^\/(api\/invite(\/reset-token)?|user\/(login|signup|email-verification)|user\/password-reset.*|saml\/.*)\/?$/;
-
 export interface AppOptions {
   /** Off in tests unless asked for. */
   logger?: boolean;
@@ -31,6 +31,7 @@ export interface AppOptions {
 
 /** Builds the HTTP application without listening: the server command and tests both use it. */
 export async function createApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { trustedProxies } = ctx.config.server;
   const app = Fastify({
     logger:
       options.logger === false
@@ -42,29 +43,40 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
               req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
             },
           },
+    // Unique across server processes, so a log line or an audit entry names one request.
+    genReqId: () => randomUUID(),
+    // X-Forwarded-For/-Proto only from the proxies the operator named: they decide the client address and `Secure` cookies.
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     // Label Studio answers both slash forms of a path without redirecting.
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 2 * 1024 * 1024,
   });
   app.decorate('ctx', ctx);
-  installValidators(app);
-
-  // Bodiless POSTs (the SDK sends `Content-Length: 0` without a type) must parse as "no body".
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body.length === 0 ? undefined : body));
-  await app.register(cookie);
-  await app.register(formbody);
-  await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
-  app.addSchema(ErrorEnvelope);
-  await app.register(errorsPlugin);
-  await app.register(openApiPlugin);
-  await app.register(authPlugin);
-
-  app.addHook('onSend', async (request, reply) => {
-    if (NOINDEX.test(request.url.split('?')[0] ?? '')) {
-      const existing = reply.getHeader('X-Robots-Tag');
-      reply.header('X-Robots-Tag', existing ? `${String(existing)}, noindex, nofollow` : 'noindex, nofollow');
+  // Every route declares who may call it; one that does not is a bug caught at start-up (and by a test). Checked once
+  // all are registered: plugins' own routes (static files, API docs) get theirs from a hook of their scope.
+  const routes: Array<{ method: unknown; url: string; config?: { access?: unknown } }> = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  app.addHook('onReady', async () => {
+    const undeclared = routes.filter((route) => route.config?.access === undefined);
+    if (undeclared.length > 0) {
+      throw new Error(`Routes that declare no access: ${undeclared.map((r) => `${String(r.method)} ${r.url}`).join(', ')}`);
     }
   });
+  installValidators(app);
+
+  await app.register(cookie);
+  await app.register(formbody);
+  // Oversized files are cut and reported by the avatar rules (Label Studio's message), not thrown mid-stream.
+  await app.register(multipart, { throwFileSizeLimit: false });
+  app.addSchema(ErrorEnvelope);
+  await app.register(errorsPlugin);
+  await app.register(headersPlugin);
+  await app.register(openApiPlugin);
+  // Order matters: the body is read (multipart included) before the auth pipeline checks a form's CSRF field.
+  await app.register(bodyPlugin);
+  await app.register(authPlugin);
 
   await app.register(healthRoutes);
   await app.register(authPagesRoutes);

@@ -1,19 +1,24 @@
 import type {} from '@fastify/cookie';
-import type { UserRow } from '#src/storage/schema.js';
 import type { AppContext } from '#src/context.js';
+import type { ActionContext } from '#src/policies/action-context.js';
+import type { RouteAccess } from '#src/policies/route-access.js';
 
-/** How the request proved who it is. */
-export type AuthMethod = 'session' | 'legacy-token' | 'jwt';
-
-export interface Principal {
-  user: UserRow;
-  method: AuthMethod;
+/** A file of a multipart request, read into memory up to the upload limit. */
+export interface Upload {
+  fieldName: string;
+  fileName: string;
+  contentType: string;
+  data: Buffer;
+  /** True when the file was longer than the limit and was cut. */
+  truncated: boolean;
 }
 
-/** Per-route options read by the auth plugin. */
-export interface RouteAuthConfig {
-  /** `required` (default for /api): 401 without credentials; `optional`; `none`: credentials are not even read. */
-  auth?: 'required' | 'optional' | 'none';
+/** What every route declares (see http/route.ts), read by the request pipeline's hooks. */
+export interface RouteDeclaration {
+  /** Who may call it: checked by one hook before any handler runs. */
+  access?: RouteAccess;
+  /** Responses carry a secret (a token, an invite link): `Cache-Control: no-store`. */
+  noStore?: boolean;
 }
 
 declare module 'fastify' {
@@ -21,7 +26,10 @@ declare module 'fastify' {
     ctx: AppContext;
   }
   interface FastifyRequest {
-    principal: Principal | null;
+    /** Who is calling, from where; once authorization ran, as which member of which organization. */
+    action: ActionContext;
+    /** Files of a multipart request (its other fields are the body). */
+    uploads: Upload[];
   }
-  interface FastifyContextConfig extends RouteAuthConfig {}
+  interface FastifyContextConfig extends RouteDeclaration {}
 }

@@ -1,5 +1,5 @@
 import type { RoleCode } from '#src/storage/schema.js';
-import { PERMISSIONS } from '#src/policies/permissions.js';
+import { PERMISSION_MEANINGS, PERMISSIONS, type Permission } from '#src/policies/permissions.js';
 
 const ROLES: ReadonlyArray<readonly [RoleCode, string]> = [
   ['OW', 'Owner'],
@@ -13,24 +13,46 @@ const ROLES: ReadonlyArray<readonly [RoleCode, string]> = [
 
 /** docs/permissions.md, generated from the permission table so the two cannot drift (a test compares them). */
 export function renderPermissionsDoc(): string {
-  const header = `| Action | ${ROLES.map(([code, label]) => `${label} (${code})`).join(' | ')} |`;
-  const rule = `|---|${ROLES.map(() => ':-:').join('|')}|`;
-  const rows = Object.entries(PERMISSIONS).map(
-    ([action, roles]) =>
-      `| \`${action}\` | ${ROLES.map(([code]) => ((roles as readonly RoleCode[]).includes(code) ? 'yes' : '—')).join(' | ')} |`,
+  const header = `| Permission | What it allows | ${ROLES.map(([code, label]) => `${label} (${code})`).join(' | ')} |`;
+  const rule = `|---|---|${ROLES.map(() => ':-:').join('|')}|`;
+  const rows = (Object.keys(PERMISSIONS) as Permission[]).map(
+    (permission) =>
+      `| \`${permission}\` | ${PERMISSION_MEANINGS[permission]} | ${ROLES.map(([code]) => ((PERMISSIONS[permission] as readonly RoleCode[]).includes(code) ? 'yes' : '—')).join(' | ')} |`,
   );
   return [
     '# Permissions',
     '',
     'Generated from `src/policies/permissions.ts` by `npm run docs:permissions`; a test fails when they differ.',
     '',
-    'Every membership carries a role code (Label Studio Enterprise\'s codes). The organization\'s creator is the Owner;',
+    "Every membership carries a role code (Label Studio Enterprise's codes). The organization's creator is the Owner;",
     'start-up users created by `label-studio init/start` who join an existing organization are Administrators;',
-    'people who sign up or are created through the API are Annotators. Pending and Deactivated members may do nothing.',
+    'people who sign up or are created through the API are Annotators.',
+    '',
+    'Every API route declares one of these permissions (and which organization it acts in); one hook checks it before',
+    "the route runs. `whoami` lists the caller's permissions, and the web app shows and hides by them.",
     '',
     header,
     rule,
     ...rows,
+    '',
+    '## Pending and deactivated members',
+    '',
+    'Pending (`NO`) and deactivated (`DI`) members may do nothing: every API call answers 403 with the code',
+    '`membership.pending` or `membership.deactivated` and a sentence saying so; their sessions, legacy tokens and',
+    'personal access tokens are refused on the next request, on every server process; the web pages show an',
+    '"Access suspended" page; login says why it is refused. A user removed from every organization is refused the',
+    'same way (`membership.none`). Their work stays.',
+    '',
+    '## Who may act on whom',
+    '',
+    'Beyond the table, rules about the person acted on (`src/policies/target-rules.ts`):',
+    '',
+    '- **Profile and avatar** (`PATCH /api/users/{id}/`, avatar upload and removal): yourself always; the owner only',
+    '  themself; others need `users.change` and may not act on a higher role. Nobody changes another person\'s',
+    '  active organization.',
+    "- **Removing a member**: never yourself (Label Studio's 405), never the owner, never a higher role.",
+    "- **Deleting a user**: never an organization's creator, never yourself, never someone another organization",
+    '  still has.',
     '',
   ].join('\n');
 }

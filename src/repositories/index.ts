@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import { AuthAttemptRepository } from '#src/repositories/auth-attempt.repository.js';
 import { ContributionRepository } from '#src/repositories/contribution.repository.js';
 import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
+import { MailOutboxRepository } from '#src/repositories/mail-outbox.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
 import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
 import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
+import { StoredFileRepository } from '#src/repositories/stored-file.repository.js';
 import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
@@ -22,8 +25,12 @@ export interface Repositories {
   hotkeyPreferences: HotkeyPreferenceRepository;
   projects: ProjectRepository;
   contributions: ContributionRepository;
+  mailOutbox: MailOutboxRepository;
+  storedFiles: StoredFileRepository;
+  authAttempts: AuthAttemptRepository;
 }
 
+/** Repositories over a database handle or a transaction (the unit of work binds them to its transaction). */
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
     users: new UserRepository(db),
@@ -36,12 +43,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     hotkeyPreferences: new HotkeyPreferenceRepository(db),
     projects: new ProjectRepository(db),
     contributions: new ContributionRepository(db),
+    mailOutbox: new MailOutboxRepository(db),
+    storedFiles: new StoredFileRepository(db),
+    authAttempts: new AuthAttemptRepository(db),
   };
-}
-
-/** Runs `work` in one transaction with repositories bound to it: a service's use case commits whole or not at all. */
-export type UnitOfWork = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
-
-export function createUnitOfWork(db: Kysely<Database>): UnitOfWork {
-  return (work) => db.transaction().execute((trx) => work(createRepositories(trx)));
 }

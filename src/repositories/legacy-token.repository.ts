@@ -31,8 +31,4 @@ export class LegacyTokenRepository {
       .executeTakeFirst();
     return row?.user_id;
   }
-
-  async isTaken(lookupHash: string): Promise<boolean> {
-    return (await this.userIdFor(lookupHash)) !== undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, MembershipRow, OrganizationRow, RoleCode, UserRow } from '#src/storage/schema.js';
+import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationRow, type RoleCode, type UserRow } from '#src/storage/schema.js';
 
 /** Columns the memberships list may be ordered by (besides the default username, id). */
 export type MemberOrderColumn = 'email' | 'first_name' | 'last_name' | 'last_activity' | 'username' | 'date_joined';
@@ -109,7 +109,7 @@ export class MembershipRepository {
     const { column, descending } = query.order;
     const direction = descending ? 'desc' : 'asc';
     let select = this.filtered(query.organizationId, query.search)
-      .selectAll('u')
+      .select(USER_COLUMNS.map((column) => `u.${column}` as const))
       .select([
         'm.id as m_id',
         'm.organization_id as m_organization_id',
@@ -152,6 +152,10 @@ export class MembershipRepository {
       .execute();
     for (const row of rows) out.set(row.id, { title: row.title, email: row.email ?? '' });
     return out;
+  }
+
+  async setRole(membershipId: number, role: RoleCode, at: string): Promise<void> {
+    await this.db.updateTable('organization_members').set({ role, updated_at: at }).where('id', '=', membershipId).execute();
   }
 
   async markDeleted(membershipId: number, at: string): Promise<void> {

@@ -15,8 +15,18 @@ export class OrganizationRepository {
     return this.db.selectFrom('organizations').selectAll().orderBy('id').limit(1).executeTakeFirst();
   }
 
-  findByToken(token: string): Promise<OrganizationRow | undefined> {
-    return this.db.selectFrom('organizations').selectAll().where('token', '=', token).executeTakeFirst();
+  /** The organization whose invite token has this keyed hash. */
+  findByInviteLookup(lookupHash: string): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('invite_lookup_hash', '=', lookupHash).executeTakeFirst();
+  }
+
+  /** Organizations whose invite token is still stored in the clear (created before tokens were sealed). */
+  listUnsealed(): Promise<Array<{ id: number; token: string }>> {
+    return this.db
+      .selectFrom('organizations')
+      .select(['id', 'invite_lookup_hash as token'])
+      .where('invite_ciphertext', 'is', null)
+      .execute();
   }
 
   insert(org: Insertable<OrganizationTable>): Promise<OrganizationRow> {

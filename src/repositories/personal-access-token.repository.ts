@@ -36,17 +36,4 @@ export class PersonalAccessTokenRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
-
-  /**
-   * Takes the row lock of the token owner's user row until the transaction ends, so two requests of one user
-   * cannot both see "no live token" and each issue one (PostgreSQL; SQLite runs write transactions one at a time).
-   * A no-op UPDATE is the lock both databases understand (SQLite has no SELECT … FOR UPDATE).
-   */
-  async lockOwner(userId: number): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set((eb) => ({ id: eb.ref('id') }))
-      .where('id', '=', userId)
-      .execute();
-  }
 }

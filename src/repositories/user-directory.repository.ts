@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Database, UserRow } from '#src/storage/schema.js';
+import { USER_COLUMNS, type Database, type RoleCode, type UserRow } from '#src/storage/schema.js';
 
 /** A user as seen from one organization: their row, their membership there, and their active organization's meta. */
 export interface DirectoryEntry {
   user: UserRow;
+  /** Their role in the viewing organization (kept when the membership is removed). */
+  membershipRole: RoleCode;
   /** When their membership in the viewing organization was removed; null while they are a member. */
   membershipDeletedAt: string | null;
   /** Title and creator e-mail of the user's own active organization, when it has one. */
@@ -11,15 +13,17 @@ export interface DirectoryEntry {
 }
 
 interface DirectoryRow extends UserRow {
+  membership_role: RoleCode;
   membership_deleted_at: string | null;
   active_organization_title: string | null;
   active_organization_owner_email: string | null;
 }
 
 function toEntry(row: DirectoryRow): DirectoryEntry {
-  const { membership_deleted_at, active_organization_title, active_organization_owner_email, ...user } = row;
+  const { membership_role, membership_deleted_at, active_organization_title, active_organization_owner_email, ...user } = row;
   return {
     user,
+    membershipRole: membership_role,
     membershipDeletedAt: membership_deleted_at,
     activeOrganization:
       active_organization_title === null ? null : { title: active_organization_title, ownerEmail: active_organization_owner_email ?? '' },
@@ -39,8 +43,9 @@ export class UserDirectoryRepository {
       .innerJoin('users as u', 'u.id', 'm.user_id')
       .leftJoin('organizations as ao', 'ao.id', 'u.active_organization_id')
       .leftJoin('users as owner', 'owner.id', 'ao.created_by_id')
-      .selectAll('u')
+      .select(USER_COLUMNS.map((column) => `u.${column}` as const))
       .select([
+        'm.role as membership_role',
         'm.deleted_at as membership_deleted_at',
         'ao.title as active_organization_title',
         'owner.email as active_organization_owner_email',
@@ -58,19 +63,5 @@ export class UserDirectoryRepository {
   async find(organizationId: number, userId: number): Promise<DirectoryEntry | undefined> {
     const row = await this.base(organizationId).where('u.id', '=', userId).executeTakeFirst();
     return row ? toEntry(row as DirectoryRow) : undefined;
-  }
-
-  /** True when the user created an organization (its owner); Label Studio never hard-deletes those. */
-  async createdAnOrganization(userId: number): Promise<boolean> {
-    const row = await this.db.selectFrom('organizations').select('id').where('created_by_id', '=', userId).limit(1).executeTakeFirst();
-    return row !== undefined;
-  }
-
-  /**
-   * Hard-deletes a user. Memberships, tokens, sessions and hotkey preferences go with them (cascade);
-   * projects and annotations they made stay, their author set to null.
-   */
-  async remove(userId: number): Promise<void> {
-    await this.db.deleteFrom('users').where('id', '=', userId).execute();
   }
 }

@@ -1,32 +1,74 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, NewUser, UserRow, UserUpdate } from '#src/storage/schema.js';
+import { USER_COLUMNS, type Database, type NewUser, type UserRow, type UserUpdate } from '#src/storage/schema.js';
 
-/** SQL for the users table. E-mails arrive normalised; lookups use the lower(email) index. */
+/** The user's id and password hash: only what checking a password needs. */
+export interface Credentials {
+  id: number;
+  password: string;
+}
+
+/** SQL for the users table. E-mails arrive normalised; lookups use the lower(email) index. The hash is never in a UserRow. */
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   findById(id: number): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.db.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
   }
 
   findByEmail(email: string): Promise<UserRow | undefined> {
     return this.db
       .selectFrom('users')
-      .selectAll()
+      .select(USER_COLUMNS)
       .where(sql<string>`lower(email)`, '=', email.toLowerCase())
       .executeTakeFirst();
   }
 
-  async insert(user: NewUser): Promise<UserRow> {
-    return this.db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+  /** Id and password hash of the account with this e-mail. */
+  findCredentials(email: string): Promise<Credentials | undefined> {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'password'])
+      .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+      .executeTakeFirst();
+  }
+
+  async passwordHash(id: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('users').select('password').where('id', '=', id).executeTakeFirst();
+    return row?.password;
+  }
+
+  insert(user: NewUser): Promise<UserRow> {
+    return this.db.insertInto('users').values(user).returning(USER_COLUMNS).executeTakeFirstOrThrow();
   }
 
   async update(id: number, changes: UserUpdate): Promise<void> {
     await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
   }
 
-  async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-    return Number(row?.n ?? 0);
+  /**
+   * Hard-deletes a user. Memberships, tokens, sessions and hotkey preferences go with them (cascade);
+   * projects and annotations they made stay, their author set to null.
+   */
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('users').where('id', '=', id).execute();
+  }
+
+  /** True when the user created an organization (its owner); Label Studio never hard-deletes those. */
+  async createdAnOrganization(id: number): Promise<boolean> {
+    const row = await this.db.selectFrom('organizations').select('id').where('created_by_id', '=', id).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Takes the user row's lock until the transaction ends, so two requests of one user cannot both see "none yet"
+   * and each create something (PostgreSQL; SQLite runs write transactions one at a time). A no-op UPDATE is the
+   * lock both databases understand (SQLite has no SELECT … FOR UPDATE).
+   */
+  async lock(id: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({ id: eb.ref('id') }))
+      .where('id', '=', id)
+      .execute();
   }
 }

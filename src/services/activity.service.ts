@@ -1,5 +1,5 @@
-import type { Clock } from '#src/clock.js';
-import type { Repositories } from '#src/repositories/index.js';
+import { systemContext } from '#src/policies/action-context.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { UserRow } from '#src/storage/schema.js';
 
 /** `last_activity` is written at most once a minute per user: the row the request loaded tells when it last was. */
@@ -7,16 +7,13 @@ const WRITE_INTERVAL_MS = 60_000;
 
 /** Keeps `last_activity` (null until the first login; bumped by mutating requests) without a write per request. */
 export class ActivityService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
   /** Records activity now unless the stored value is less than a minute old. Returns whether it wrote. */
   async touch(user: UserRow): Promise<boolean> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     if (user.last_activity && now.getTime() - new Date(user.last_activity).getTime() < WRITE_INTERVAL_MS) return false;
-    await this.repos.users.update(user.id, { last_activity: now.toISOString() });
+    await this.deps.uow.run(systemContext('activity'), (tx) => tx.repos.users.update(user.id, { last_activity: now.toISOString() }));
     user.last_activity = now.toISOString();
     return true;
   }

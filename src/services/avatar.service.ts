@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
 import { imageSize } from 'image-size';
 import { AppError } from '#src/errors.js';
-import type { Repositories } from '#src/repositories/index.js';
-import type { Actor } from '#src/services/access.service.js';
-import type { UserService } from '#src/services/user.service.js';
+import type { StoredFile } from '#src/ports/file-store.port.js';
+import type { MemberContext } from '#src/policies/action-context.js';
+import type { ProfileService } from '#src/services/profile.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
 
 /** Label Studio's avatar limits (users/functions: check_avatar) and its messages, word for word. */
 export const AVATAR_MAX_PIXELS = 1200;
@@ -13,7 +12,7 @@ export const AVATAR_MAX_BYTES = 1024 * 1024;
 const EXTENSIONS: ReadonlySet<string> = new Set(['jpeg', 'jpg', 'gif', 'png']);
 /** Formats image-size may recognise that we store; anything else (SVG, WebP…) is "unreadable" as for Pillow here. */
 const READABLE_TYPES: ReadonlySet<string> = new Set(['png', 'jpg', 'gif']);
-const CONTENT_TYPES: Record<string, string> = { png: 'image/png', gif: 'image/gif', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
+const CONTENT_TYPES: Readonly<Record<string, string>> = { png: 'image/png', gif: 'image/gif', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
 
 /** An uploaded file as the HTTP layer read it. */
 export interface AvatarUpload {
@@ -62,90 +61,42 @@ export function storedAvatarName(original: string): string {
   return `${randomBytes(4).toString('hex')}-${stem || 'avatar'}.${extension}`;
 }
 
-/** Avatar files under `<data dir>/media/avatars/`. */
-export class AvatarFileStore {
-  readonly directory: string;
-
-  constructor(dataDir: string) {
-    this.directory = resolve(dataDir, 'media', 'avatars');
-  }
-
-  /** The absolute path of a stored name, or undefined for anything that is not one (no traversal, no odd names). */
-  private pathOf(name: string): string | undefined {
-    if (!STORED_NAME.test(name)) return undefined;
-    const path = resolve(join(this.directory, name));
-    return path.startsWith(this.directory + sep) ? path : undefined;
-  }
-
-  async write(name: string, data: Buffer): Promise<void> {
-    const path = this.pathOf(name);
-    if (!path) throw new AppError('internal_error', 500, 'Refusing to store an avatar under an unsafe name.');
-    await mkdir(this.directory, { recursive: true });
-    await writeFile(path, data, { flag: 'wx' });
-  }
-
-  /** Deletes a stored file; a missing file or an empty name is fine. */
-  async remove(name: string | null | undefined): Promise<void> {
-    const path = name ? this.pathOf(name) : undefined;
-    if (!path) return;
-    await unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-  }
-
-  /** The file and its content type, or undefined. */
-  async read(name: string): Promise<{ data: Buffer; contentType: string } | undefined> {
-    const path = this.pathOf(name);
-    const contentType = CONTENT_TYPES[extensionOf(name) ?? ''];
-    if (!path || !contentType) return undefined;
-    try {
-      return { data: await readFile(path), contentType };
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** Profile pictures: upload (validated), replace, clear, serve. */
+/** Profile pictures: upload (validated), replace, clear, serve; the files live in the file store. */
 export class AvatarService {
   constructor(
-    private readonly repos: Repositories,
-    private readonly users: UserService,
-    readonly files: AvatarFileStore,
+    private readonly deps: ServiceDeps,
+    private readonly profiles: ProfileService,
   ) {}
 
   /**
-   * Sets the avatar of `userId` (the actor themself, or anyone in the organization for owners and
-   * administrators). No upload clears it, as in Label Studio. The replaced file is deleted.
+   * Sets the avatar of `userId` (the actor themself, or another member within the target rules). No upload clears
+   * it, as in Label Studio. The replaced file is deleted once the change is committed.
    */
-  async replace(actor: Actor, userId: number, upload: AvatarUpload | undefined): Promise<void> {
-    const { user } = await this.users.findChangeable(actor, userId);
-    if (!upload) return this.clearFor(user.id, user.avatar);
-    const problem = avatarProblem(upload);
-    if (problem) throw new AppError('bad_request', 400, problem);
-    const name = storedAvatarName(upload.fileName);
-    await this.files.write(name, upload.data);
-    try {
-      await this.repos.users.update(user.id, { avatar: name });
-    } catch (error) {
-      await this.files.remove(name);
-      throw error;
+  async replace(ctx: MemberContext, userId: number, upload: AvatarUpload | undefined): Promise<void> {
+    const { user } = await this.profiles.findChangeable(ctx, userId);
+    if (upload) {
+      const problem = avatarProblem(upload);
+      if (problem) throw new AppError('avatar.invalid', problem);
     }
-    await this.files.remove(user.avatar);
+    const { files } = this.deps;
+    await this.deps.uow.run(ctx, async (tx) => {
+      let name: string | null = null;
+      if (upload) {
+        name = storedAvatarName(upload.fileName);
+        await files.put(tx, name, { data: upload.data, contentType: CONTENT_TYPES[extensionOf(name) ?? ''] ?? 'image/png' });
+      }
+      await tx.repos.users.update(user.id, { avatar: name });
+      if (user.avatar) await files.remove(tx, user.avatar);
+    });
   }
 
-  /** Removes the avatar of `userId` (same permission as replacing it). */
-  async clear(actor: Actor, userId: number): Promise<void> {
-    const { user } = await this.users.findChangeable(actor, userId);
-    await this.clearFor(user.id, user.avatar);
+  /** Removes the avatar of `userId` (same rules as replacing it). */
+  clear(ctx: MemberContext, userId: number): Promise<void> {
+    return this.replace(ctx, userId, undefined);
   }
 
-  read(name: string): Promise<{ data: Buffer; contentType: string } | undefined> {
-    return this.files.read(name);
-  }
-
-  private async clearFor(userId: number, current: string | null): Promise<void> {
-    await this.repos.users.update(userId, { avatar: null });
-    await this.files.remove(current);
+  /** A stored avatar by its name; anything that is not one of our names is not looked up. */
+  read(name: string): Promise<StoredFile | undefined> {
+    return STORED_NAME.test(name) ? this.deps.files.read(name) : Promise.resolve(undefined);
   }
 }

@@ -1,9 +1,11 @@
+import { hashPassword } from '#src/auth/password-hasher.js';
 import { normalizeEmail } from '#src/domain/email.js';
-import type { UnitOfWork } from '#src/repositories/index.js';
-import type { UserRow } from '#src/storage/schema.js';
+import type { ActionContext } from '#src/policies/action-context.js';
+import type { AccountService } from '#src/services/account.service.js';
 import type { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { DEFAULT_ORGANIZATION_TITLE, type OrganizationService } from '#src/services/organization.service.js';
-import type { UserService } from '#src/services/user.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { UserRow } from '#src/storage/schema.js';
 
 export const DEFAULT_USERNAME = 'default_user@localhost';
 /** Label Studio applies a `--user-token` only when it is longer than 5 characters. */
@@ -14,7 +16,6 @@ export interface BootstrapInput {
   /** Empty: keep the current password (existing user) or create the user without a usable one. */
   password: string;
   userToken: string;
-  enableLegacyApiToken: boolean;
 }
 
 export interface BootstrapResult {
@@ -23,55 +24,60 @@ export interface BootstrapResult {
   messages: string[];
 }
 
-/** The start-up user of `init`/`start` (Label Studio's `_create_user`), fixed to update an existing user's password. */
+export interface BootstrapCollaborators {
+  accounts: AccountService;
+  organizations: OrganizationService;
+  legacyTokens: LegacyTokenService;
+}
+
+/**
+ * The start-up user of `init`/`start` (Label Studio's `_create_user`), fixed to update an existing user's password.
+ * The operator chose these credentials on the command line, so the password rule is not applied (as in Label Studio).
+ */
 export class BootstrapService {
   constructor(
-    private readonly users: UserService,
-    private readonly organizations: OrganizationService,
-    private readonly legacyTokens: LegacyTokenService,
-    private readonly transaction: UnitOfWork,
+    private readonly deps: ServiceDeps,
+    private readonly services: BootstrapCollaborators,
   ) {}
 
-  async ensureUser(input: BootstrapInput): Promise<BootstrapResult> {
+  async ensureUser(ctx: ActionContext, input: BootstrapInput): Promise<BootstrapResult> {
+    const { accounts, organizations, legacyTokens } = this.services;
     const username = normalizeEmail(input.username || DEFAULT_USERNAME);
     const messages: string[] = [];
     const tokenOk = input.userToken.length >= USER_TOKEN_MIN_LENGTH;
     if (input.userToken && !tokenOk) {
-      messages.push(
-        `Token ${input.userToken} is not applied to user ${username} because it's empty or len(token) < ${USER_TOKEN_MIN_LENGTH}`,
-      );
+      messages.push(`Token ${input.userToken} is not applied to user ${username} because it's empty or len(token) < ${USER_TOKEN_MIN_LENGTH}`);
     }
 
-    let user = await this.users.findByEmail(username);
-    if (user) {
+    const existing = await accounts.findByEmail(username);
+    if (existing) {
       messages.push(`User ${username} already exists`);
-      if (input.password && !(await this.users.isCurrentPassword(user, input.password))) {
-        await this.users.setPassword(user.id, input.password);
+      if (input.password && !(await accounts.isCurrentPassword(existing.id, input.password))) {
+        await accounts.setPassword(ctx, existing.id, input.password, { checkRules: false });
         messages.push(`User ${username} password changed`);
       }
-      if (tokenOk && (await this.legacyTokens.reveal(user.id)) !== input.userToken) {
-        await this.legacyTokens.issue(user.id, input.userToken);
+      if (tokenOk && (await legacyTokens.reveal(ctx, existing.id)) !== input.userToken) {
+        await this.deps.uow.run(ctx, (tx) => legacyTokens.issue(tx, existing.id, input.userToken));
         messages.push(`User ${username} token updated`);
       }
-    } else {
-      user = await this.transaction(async (repos) => {
-        const created = await this.users.createUser(
-          {
-            email: username,
-            password: input.password || null,
-            isStaff: true,
-            isSuperuser: true,
-            legacyToken: tokenOk ? input.userToken : undefined,
-          },
-          repos,
-        );
-        const first = await repos.organizations.findFirst();
-        if (first) await this.organizations.addMember(first.id, created.id, 'AD', repos);
-        else await this.organizations.createOrganization(DEFAULT_ORGANIZATION_TITLE, created.id, input.enableLegacyApiToken, repos);
-        return created;
-      });
-      messages.push(`User ${username} created`);
+      return { user: await accounts.getById(existing.id), messages };
     }
-    return { user: await this.users.getById(user.id), messages };
+
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const created = await this.deps.uow.run(ctx, async (tx) => {
+      const user = await accounts.create(tx, {
+        email: username,
+        passwordHash,
+        isStaff: true,
+        isSuperuser: true,
+        legacyToken: tokenOk ? input.userToken : undefined,
+      });
+      const first = await tx.repos.organizations.findFirst();
+      if (first) await organizations.addMember(tx, first.id, user.id, 'AD');
+      else await organizations.create(tx, DEFAULT_ORGANIZATION_TITLE, user.id);
+      return user;
+    });
+    messages.push(`User ${username} created`);
+    return { user: await accounts.getById(created.id), messages };
   }
 }

@@ -1,8 +1,9 @@
-import { nowIso, type Clock } from '#src/clock.js';
+import { nowIso } from '#src/clock.js';
 import { AppError } from '#src/errors.js';
-import type { Repositories } from '#src/repositories/index.js';
-import type { OrganizationRow } from '#src/storage/schema.js';
+import type { MemberContext } from '#src/policies/action-context.js';
 import { PAT_TTL_DAYS } from '#src/services/personal-token.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { OrganizationRow } from '#src/storage/schema.js';
 
 /** An organization's API token settings (Label Studio's `JWTSettings`, kept as columns of the organization). */
 export interface TokenSettings {
@@ -30,28 +31,27 @@ function settingsOf(org: OrganizationRow): TokenSettings {
  * every request by the auth layer, so a change takes effect at once.
  */
 export class JwtSettingsService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
-  async get(organizationId: number): Promise<TokenSettings> {
-    return settingsOf(await this.organization(organizationId));
+  /** The settings of the actor's organization. */
+  async get(ctx: MemberContext): Promise<TokenSettings> {
+    return settingsOf(await this.organization(ctx.actor.organizationId));
   }
 
   /** Applies the given changes; omitted settings keep their values. */
-  async update(organizationId: number, changes: TokenSettingsChanges): Promise<TokenSettings> {
+  async update(ctx: MemberContext, changes: TokenSettingsChanges): Promise<TokenSettings> {
+    const organizationId = ctx.actor.organizationId;
     const org = await this.organization(organizationId);
     const next = {
       api_tokens_enabled: changes.apiTokensEnabled ?? org.api_tokens_enabled,
       legacy_api_tokens_enabled: changes.legacyApiTokensEnabled ?? org.legacy_api_tokens_enabled,
     };
-    await this.repos.organizations.update(organizationId, { ...next, updated_at: nowIso(this.clock) });
+    await this.deps.uow.run(ctx, (tx) => tx.repos.organizations.update(organizationId, { ...next, updated_at: nowIso(this.deps.clock) }));
     return settingsOf({ ...org, ...next });
   }
 
   private async organization(id: number): Promise<OrganizationRow> {
-    const org = await this.repos.organizations.findById(id);
+    const org = await this.deps.repos.organizations.findById(id);
     if (!org) throw AppError.notFound();
     return org;
   }

@@ -1,46 +1,47 @@
 import { newLegacyTokenKey } from '#src/auth/random-token.js';
-import type { SecretBox } from '#src/auth/secret-box.js';
-import { nowIso, type Clock } from '#src/clock.js';
+import { nowIso } from '#src/clock.js';
 import { AppError } from '#src/errors.js';
-import type { Repositories } from '#src/repositories/index.js';
+import type { ActionContext, MemberContext } from '#src/policies/action-context.js';
+import { TOKEN_TAKEN_MESSAGE } from '#src/repositories/database-faults.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
+
+export const SECRET_MISMATCH_MESSAGE =
+  'The API token cannot be decrypted: the instance secret differs from the one it was created with ' +
+  '(check SECRET_KEY or the secret_key file in the data directory).';
 
 /** Label Studio's per-user legacy API token: retrievable by its owner, never stored in the clear. */
 export class LegacyTokenService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly box: SecretBox,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
-  /** Gives the user a new key (or the one supplied) and returns it; the previous key stops working at once. */
-  async issue(userId: number, key: string = newLegacyTokenKey(), repos: Repositories = this.repos): Promise<string> {
-    const lookup = this.box.lookupHash(key);
-    const holder = await repos.legacyTokens.userIdFor(lookup);
-    if (holder !== undefined && holder !== userId) {
-      throw AppError.validation({ token: ['This token is already used by another user.'] });
-    }
-    await repos.legacyTokens.put(userId, lookup, this.box.encrypt(key), nowIso(this.clock));
+  /** Step: gives the user a new key (or the one supplied) and returns it; the previous key stops working at once. */
+  async issue(tx: Tx, userId: number, key: string = newLegacyTokenKey()): Promise<string> {
+    const box = this.deps.secrets.legacyTokens;
+    const lookup = box.lookupHash(key);
+    const holder = await tx.repos.legacyTokens.userIdFor(lookup);
+    if (holder !== undefined && holder !== userId) throw AppError.validation({ token: [TOKEN_TAKEN_MESSAGE] }, 'user.token_taken');
+    await tx.repos.legacyTokens.put(userId, lookup, box.encrypt(key), nowIso(this.deps.clock));
     return key;
   }
 
-  /** The user's current key, decrypted; issues one if the user has none yet. */
-  async reveal(userId: number): Promise<string> {
-    const sealed = await this.repos.legacyTokens.ciphertextFor(userId);
-    if (sealed === undefined) return this.issue(userId);
+  /** Replaces the caller's key (POST /api/current-user/reset-token/). */
+  reset(ctx: MemberContext): Promise<string> {
+    return this.deps.uow.run(ctx, (tx) => this.issue(tx, ctx.actor.user.id));
+  }
+
+  /** The user's current key, decrypted; issues one if the user has none yet (an account imported without one). */
+  async reveal(ctx: ActionContext, userId: number): Promise<string> {
+    const sealed = await this.deps.repos.legacyTokens.ciphertextFor(userId);
+    if (sealed === undefined) return this.deps.uow.run(ctx, (tx) => this.issue(tx, userId));
     try {
-      return this.box.decrypt(sealed);
+      return this.deps.secrets.legacyTokens.decrypt(sealed);
     } catch {
-      throw new AppError(
-        'internal_error',
-        500,
-        'The API token cannot be decrypted: the instance secret differs from the one it was created with ' +
-          '(check SECRET_KEY or the secret_key file in the data directory).',
-      );
+      throw new AppError('secret.mismatch', SECRET_MISMATCH_MESSAGE);
     }
   }
 
   /** The id of the user holding this key, if any. The lookup is by keyed hash, so it takes the same time whatever the key. */
   userIdForKey(key: string): Promise<number | undefined> {
-    return this.repos.legacyTokens.userIdFor(this.box.lookupHash(key));
+    return this.deps.repos.legacyTokens.userIdFor(this.deps.secrets.legacyTokens.lookupHash(key));
   }
 }

@@ -1,11 +1,11 @@
-import { nowIso, type Clock } from '#src/clock.js';
+import { nowIso } from '#src/clock.js';
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
-import type { Repositories, UnitOfWork } from '#src/repositories/index.js';
+import type { MemberContext } from '#src/policies/action-context.js';
+import { assertTarget } from '#src/policies/target-rules.js';
 import type { MemberOrderColumn } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
-import type { Actor } from '#src/services/access.service.js';
-import type { AvatarFileStore } from '#src/services/avatar.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { MembershipRow, UserRow, UserUpdate } from '#src/storage/schema.js';
 
 /** Project lists in a member detail are capped, as in Label Studio. */
@@ -52,9 +52,6 @@ export interface MemberDetail {
   contributedProjects: ProjectRef[] | null;
 }
 
-/** Outcome of a removal: Label Studio answers a self-removal with its own 405 body, not an error envelope. */
-export type RemovalOutcome = 'removed' | 'self';
-
 function groupByUser(rows: MemberProjectRow[]): Map<number, ProjectRef[]> {
   const out = new Map<number, ProjectRef[]>();
   for (const row of rows) {
@@ -67,22 +64,17 @@ function groupByUser(rows: MemberProjectRow[]): Map<number, ProjectRef[]> {
 
 /** Members of an organization: the People list, a member's contributions, and removal (soft delete). */
 export class MembershipService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly transaction: UnitOfWork,
-    private readonly clock: Clock,
-    /** Where avatars live: users removed from their last organization lose theirs. */
-    private readonly avatarFiles: AvatarFileStore,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
   /** One page of the actor's organization's members, in a fixed number of queries whatever the page size. */
-  async list(actor: Actor, options: MemberListOptions): Promise<{ window: PageWindow; entries: MemberListEntry[] }> {
+  async list(ctx: MemberContext, options: MemberListOptions): Promise<{ window: PageWindow; entries: MemberListEntry[] }> {
+    const { repos } = this.deps;
     const order = options.ordering ? ORDERINGS[options.ordering] : { column: 'username' as const, descending: false };
     if (!order) throw AppError.validation({ ordering: [`Unknown ordering. Use one of: ${Object.keys(ORDERINGS).join(', ')}.`] });
     const search = options.search?.trim() || undefined;
-    const organizationId = actor.organizationId;
-    const window = resolvePage(await this.repos.memberships.countMembers(organizationId, search), options.page);
-    const rows = await this.repos.memberships.listMembers({
+    const organizationId = ctx.actor.organizationId;
+    const window = resolvePage(await repos.memberships.countMembers(organizationId, search), options.page);
+    const rows = await repos.memberships.listMembers({
       organizationId,
       search,
       order,
@@ -90,13 +82,13 @@ export class MembershipService {
       offset: window.offset,
     });
     const activeIds = rows.flatMap((r) => (r.user.active_organization_id === null ? [] : [r.user.active_organization_id]));
-    const metas = await this.repos.memberships.organizationMetas(activeIds);
+    const metas = await repos.memberships.organizationMetas(activeIds);
     let created = new Map<number, ProjectRef[]>();
     let contributed = new Map<number, ProjectRef[]>();
     if (options.withProjects) {
       const userIds = rows.map((r) => r.user.id);
-      created = groupByUser(await this.repos.contributions.createdProjects(organizationId, userIds));
-      contributed = groupByUser(await this.repos.contributions.contributedProjects(organizationId, userIds));
+      created = groupByUser(await repos.contributions.createdProjects(organizationId, userIds));
+      contributed = groupByUser(await repos.contributions.contributedProjects(organizationId, userIds));
     }
     const entries = rows.map(({ membership, user }): MemberListEntry => {
       const masked = membership.deleted_at !== null;
@@ -117,11 +109,13 @@ export class MembershipService {
    * One member's contributions to the actor's organization. A missing membership is 404; the organization
    * must also be the actor's active one (403), as Label Studio's membership permission requires.
    */
-  async detail(actor: Actor, userId: number, withProjects: boolean): Promise<MemberDetail> {
-    const membership = await this.repos.memberships.find(userId, actor.organizationId);
+  async detail(ctx: MemberContext, userId: number, withProjects: boolean): Promise<MemberDetail> {
+    const { actor } = ctx;
+    const { repos } = this.deps;
+    const membership = await repos.memberships.find(userId, actor.organizationId);
     if (!membership) throw AppError.notFound();
     if (actor.user.active_organization_id !== actor.organizationId) throw AppError.forbidden();
-    const counts = await this.repos.contributions.countsFor(actor.organizationId, userId);
+    const counts = await repos.contributions.countsFor(actor.organizationId, userId);
     const detail: MemberDetail = {
       membership,
       annotationsCount: counts.annotations,
@@ -131,7 +125,7 @@ export class MembershipService {
     };
     if (withProjects) {
       const refs = (rows: MemberProjectRow[]) => rows.map(({ id, title }) => ({ id, title }));
-      const { contributions } = this.repos;
+      const { contributions } = repos;
       detail.createdProjects = refs(await contributions.createdProjects(actor.organizationId, [userId], MEMBER_DETAIL_PROJECT_LIMIT));
       detail.contributedProjects = refs(
         await contributions.contributedProjects(actor.organizationId, [userId], MEMBER_DETAIL_PROJECT_LIMIT),
@@ -141,37 +135,37 @@ export class MembershipService {
   }
 
   /**
-   * Removes a member (soft delete) with Label Studio's order of checks. In one transaction: the membership
-   * gets `deleted_at`; the user's active organization moves to another live membership (or none); a user
-   * left without any organization loses their avatar, whose file is deleted after the commit.
+   * Removes a member (soft delete) with Label Studio's order of checks, then the `remove_member` target rule. In one
+   * transaction: the membership gets `deleted_at`; the user's active organization moves to another live membership
+   * (or none); a user left without any organization loses their avatar, whose file goes once that is committed.
    */
-  async remove(actor: Actor, userId: number): Promise<RemovalOutcome> {
+  async remove(ctx: MemberContext, userId: number): Promise<void> {
+    const { actor } = ctx;
+    const { repos } = this.deps;
     if (actor.user.active_organization_id !== actor.organizationId) {
-      throw AppError.forbidden('You can delete members only for your current active organization');
+      throw AppError.forbidden('You can delete members only for your current active organization', 'membership.not_active_organization');
     }
-    const target = await this.repos.users.findById(userId);
-    if (!target) throw AppError.notFound();
-    const membership = await this.repos.memberships.find(userId, actor.organizationId);
+    if (!(await repos.users.findById(userId))) throw AppError.notFound();
+    const membership = await repos.memberships.find(userId, actor.organizationId);
     if (!membership) throw AppError.notFound();
     if (membership.deleted_at !== null) throw AppError.notFound('Member not found');
-    if (userId === actor.user.id) return 'self';
+    assertTarget('remove_member', actor, { userId, role: membership.role });
 
-    const orphanedAvatar = await this.transaction(async (r) => {
-      await r.memberships.markDeleted(membership.id, nowIso(this.clock));
-      const user = await r.users.findById(userId);
+    await this.deps.uow.run(ctx, async (tx) => {
+      await tx.repos.memberships.markDeleted(membership.id, nowIso(this.deps.clock));
+      const user = await tx.repos.users.findById(userId);
       if (!user) throw AppError.notFound();
-      const live = await r.memberships.listActiveForUser(userId);
+      const live = await tx.repos.memberships.listActiveForUser(userId);
       // Keep the active organization when it is still a live one; otherwise the first remaining, or none.
       const stillActive = live.some((m) => m.organization_id === user.active_organization_id);
       const next = stillActive ? user.active_organization_id : (live[0]?.organization_id ?? null);
       const changes: UserUpdate = {};
       if (next !== user.active_organization_id) changes.active_organization_id = next;
-      const avatar = next === null ? user.avatar : null;
-      if (avatar) changes.avatar = null;
-      if (Object.keys(changes).length > 0) await r.users.update(userId, changes);
-      return avatar;
+      if (next === null && user.avatar) {
+        changes.avatar = null;
+        await this.deps.files.remove(tx, user.avatar);
+      }
+      if (Object.keys(changes).length > 0) await tx.repos.users.update(userId, changes);
     });
-    await this.avatarFiles.remove(orphanedAvatar);
-    return 'removed';
   }
 }

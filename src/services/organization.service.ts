@@ -1,10 +1,12 @@
 import { randomAlphanumeric } from '#src/auth/random-token.js';
-import { nowIso, type Clock } from '#src/clock.js';
+import { nowIso } from '#src/clock.js';
 import { emailProblem } from '#src/domain/email.js';
 import { AppError } from '#src/errors.js';
-import type { Repositories, UnitOfWork } from '#src/repositories/index.js';
-import type { Actor } from '#src/services/access.service.js';
-import type { OrganizationRow, OrganizationUpdate, RoleCode, UserRow } from '#src/storage/schema.js';
+import type { ActionContext, MemberContext } from '#src/policies/action-context.js';
+import { roleAllows } from '#src/policies/permissions.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
+import type { OrganizationRow, OrganizationUpdate, RoleCode } from '#src/storage/schema.js';
 
 export const DEFAULT_ORGANIZATION_TITLE = 'Label Studio';
 
@@ -14,91 +16,74 @@ export interface OrganizationChanges {
   contactInfo?: string | null;
 }
 
-/** What the caller of an organization URL sees when they are not a live member of it. */
-export type OutsiderAnswer = 'forbidden' | 'not_found';
+/** An organization as its members see it. */
+export interface OrganizationDetail {
+  organization: OrganizationRow;
+  /** Ids of all its members, removed ones included (as Label Studio lists them). */
+  userIds: number[];
+  /** The invite token, only for members who may invite people. */
+  inviteToken: string | undefined;
+}
 
-/** Organizations and their memberships. */
+/** Organizations, their memberships and their invite links. */
 export class OrganizationService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly transaction: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
   findFirst(): Promise<OrganizationRow | undefined> {
-    return this.repos.organizations.findFirst();
-  }
-
-  /** Creates an organization owned by `creatorId` (role OW) and makes it the creator's active organization. */
-  async createOrganization(
-    title: string,
-    creatorId: number,
-    legacyApiTokensEnabled: boolean,
-    repos?: Repositories,
-  ): Promise<OrganizationRow> {
-    const create = async (r: Repositories): Promise<OrganizationRow> => {
-      const at = nowIso(this.clock);
-      const org = await r.organizations.insert({
-        title,
-        token: randomAlphanumeric(40),
-        created_by_id: creatorId,
-        contact_info: null,
-        allow_unsafe_instruction_tags: false,
-        api_tokens_enabled: true,
-        legacy_api_tokens_enabled: legacyApiTokensEnabled,
-        created_at: at,
-        updated_at: at,
-      });
-      await r.memberships.insert(creatorId, org.id, 'OW', at);
-      await r.users.update(creatorId, { active_organization_id: org.id });
-      return org;
-    };
-    return repos ? create(repos) : this.transaction(create);
+    return this.deps.repos.organizations.findFirst();
   }
 
   /**
-   * Adds a user to an organization with `role` and makes it their active organization. A user who already
+   * Step: creates an organization owned by `creatorId` (role OW), makes it the creator's active organization, and
+   * lets it accept legacy tokens when this server was started with LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN.
+   */
+  async create(tx: Tx, title: string, creatorId: number): Promise<OrganizationRow> {
+    const at = nowIso(this.deps.clock);
+    const token = randomAlphanumeric(40);
+    const org = await tx.repos.organizations.insert({
+      title,
+      invite_lookup_hash: this.deps.secrets.inviteTokens.lookupHash(token),
+      invite_ciphertext: this.deps.secrets.inviteTokens.encrypt(token),
+      created_by_id: creatorId,
+      contact_info: null,
+      allow_unsafe_instruction_tags: false,
+      api_tokens_enabled: true,
+      legacy_api_tokens_enabled: this.deps.config.security.enableLegacyApiToken,
+      created_at: at,
+      updated_at: at,
+    });
+    await tx.repos.memberships.insert(creatorId, org.id, 'OW', at);
+    await tx.repos.users.update(creatorId, { active_organization_id: org.id });
+    return org;
+  }
+
+  /**
+   * Step: adds a user to an organization with `role` and makes it their active organization. A user who already
    * has a membership keeps it as it is: a removed member is not restored by re-joining.
    */
-  async addMember(organizationId: number, userId: number, role: RoleCode, repos?: Repositories): Promise<void> {
-    const add = async (r: Repositories): Promise<void> => {
-      const existing = await r.memberships.find(userId, organizationId);
-      if (!existing) await r.memberships.insert(userId, organizationId, role, nowIso(this.clock));
-      if (!existing || existing.deleted_at === null) {
-        await r.users.update(userId, { active_organization_id: organizationId });
-      }
-    };
-    return repos ? add(repos) : this.transaction(add);
+  async addMember(tx: Tx, organizationId: number, userId: number, role: RoleCode): Promise<void> {
+    const existing = await tx.repos.memberships.find(userId, organizationId);
+    if (!existing) await tx.repos.memberships.insert(userId, organizationId, role, nowIso(this.deps.clock));
+    if (!existing || existing.deleted_at === null) await tx.repos.users.update(userId, { active_organization_id: organizationId });
   }
 
   /** Organizations where the user still has a live membership, by id. */
   listForUser(userId: number): Promise<OrganizationRow[]> {
-    return this.repos.memberships.listOrganizationsOfUser(userId);
+    return this.deps.repos.memberships.listOrganizationsOfUser(userId);
   }
 
-  /**
-   * The user acting in the organization named by a URL (not necessarily their active one). A missing
-   * organization is 404; a user without a live membership there gets 403, or 404 when `outsiders` says so.
-   */
-  async actorIn(user: UserRow, organizationId: number, outsiders: OutsiderAnswer): Promise<Actor> {
-    const organization = await this.repos.organizations.findById(organizationId);
+  /** The actor's organization, with the invite token when their role may invite. */
+  async detail(ctx: MemberContext): Promise<OrganizationDetail> {
+    const organizationId = ctx.actor.organizationId;
+    const organization = await this.deps.repos.organizations.findById(organizationId);
     if (!organization) throw AppError.notFound();
-    const membership = await this.repos.memberships.find(user.id, organizationId);
-    if (!membership || membership.deleted_at !== null) {
-      throw outsiders === 'forbidden' ? AppError.forbidden() : AppError.notFound();
-    }
-    return { user, organizationId, role: membership.role, membership };
-  }
-
-  /** The organization with the ids of all its members (removed ones included, as Label Studio lists them). */
-  async detail(organizationId: number): Promise<{ organization: OrganizationRow; userIds: number[] }> {
-    const organization = await this.repos.organizations.findById(organizationId);
-    if (!organization) throw AppError.notFound();
-    return { organization, userIds: await this.repos.memberships.userIdsOf(organizationId) };
+    const userIds = await this.deps.repos.memberships.userIdsOf(organizationId);
+    const inviteToken = roleAllows(ctx.actor.role, 'organizations.invite') ? this.openInviteToken(organization) : undefined;
+    return { organization, userIds, inviteToken };
   }
 
   /** Changes title and/or contact e-mail (a blank title or a malformed e-mail is a 400); returns the result. */
-  async update(organizationId: number, changes: OrganizationChanges): Promise<{ organization: OrganizationRow; userIds: number[] }> {
+  async update(ctx: MemberContext, changes: OrganizationChanges): Promise<OrganizationDetail> {
     const update: OrganizationUpdate = {};
     const errors: Record<string, string[]> = {};
     if (changes.title !== undefined) {
@@ -114,22 +99,62 @@ export class OrganizationService {
     }
     if (Object.keys(errors).length > 0) throw AppError.validation(errors);
     if (Object.keys(update).length > 0) {
-      await this.repos.organizations.update(organizationId, { ...update, updated_at: nowIso(this.clock) });
+      await this.deps.uow.run(ctx, (tx) =>
+        tx.repos.organizations.update(ctx.actor.organizationId, { ...update, updated_at: nowIso(this.deps.clock) }),
+      );
     }
-    return this.detail(organizationId);
+    return this.detail(ctx);
   }
 
-  /** The organization's current invite token. */
-  async inviteToken(organizationId: number): Promise<string> {
-    const organization = await this.repos.organizations.findById(organizationId);
+  /** The active organization's invite token. */
+  async inviteToken(ctx: MemberContext): Promise<string> {
+    const organization = await this.deps.repos.organizations.findById(ctx.actor.organizationId);
     if (!organization) throw AppError.notFound();
-    return organization.token;
+    return this.openInviteToken(organization);
   }
 
   /** Replaces the invite token: sign-up links with the old one stop working at once. */
-  async resetInviteToken(organizationId: number): Promise<string> {
+  resetInviteToken(ctx: MemberContext): Promise<string> {
     const token = randomAlphanumeric(40);
-    await this.repos.organizations.update(organizationId, { token, updated_at: nowIso(this.clock) });
-    return token;
+    const box = this.deps.secrets.inviteTokens;
+    return this.deps.uow.run(ctx, async (tx) => {
+      await tx.repos.organizations.update(ctx.actor.organizationId, {
+        invite_lookup_hash: box.lookupHash(token),
+        invite_ciphertext: box.encrypt(token),
+        updated_at: nowIso(this.deps.clock),
+      });
+      return token;
+    });
+  }
+
+  /** The organization an invite link's token belongs to, if any (found by keyed hash, never by the token itself). */
+  findByInviteToken(token: string): Promise<OrganizationRow | undefined> {
+    return this.deps.repos.organizations.findByInviteLookup(this.deps.secrets.inviteTokens.lookupHash(token));
+  }
+
+  /**
+   * Seals invite tokens still stored in the clear (organizations created before tokens were sealed, or imported):
+   * run at start-up, before any request. Idempotent; returns how many it sealed.
+   */
+  async sealPlainInviteTokens(ctx: ActionContext): Promise<number> {
+    // Read first: almost always there is nothing to seal, and a command should not open a write transaction for nothing.
+    if ((await this.deps.repos.organizations.listUnsealed()).length === 0) return 0;
+    const box = this.deps.secrets.inviteTokens;
+    return this.deps.uow.run(ctx, async (tx) => {
+      const plain = await tx.repos.organizations.listUnsealed();
+      for (const { id, token } of plain) {
+        await tx.repos.organizations.update(id, { invite_lookup_hash: box.lookupHash(token), invite_ciphertext: box.encrypt(token) });
+      }
+      return plain.length;
+    });
+  }
+
+  private openInviteToken(organization: OrganizationRow): string {
+    if (organization.invite_ciphertext === null) throw new AppError('secret.mismatch', 'The invite token has not been sealed yet.');
+    try {
+      return this.deps.secrets.inviteTokens.decrypt(organization.invite_ciphertext);
+    } catch {
+      throw new AppError('secret.mismatch', 'The invite token cannot be decrypted: the instance secret differs from the one it was created with.');
+    }
   }
 }

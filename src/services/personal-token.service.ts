@@ -1,7 +1,8 @@
 import { encodeJwt, newClaims, readUnverifiedClaims, tokenPrefix, verifyJwt, type JwtClaims } from '#src/auth/jwt.js';
-import type { Clock } from '#src/clock.js';
 import { AppError } from '#src/errors.js';
-import type { Repositories, UnitOfWork } from '#src/repositories/index.js';
+import type { ActionContext, MemberContext } from '#src/policies/action-context.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
 import type { PersonalAccessTokenRow, UserRow } from '#src/storage/schema.js';
 
 /** Days a personal access token lives: Label Studio's 200 years (its `api_token_ttl_days` default). */
@@ -13,6 +14,7 @@ export const ACCESS_TOKEN_LIFETIME_SECONDS = 5 * 60;
 export const ALREADY_HAVE_TOKEN_MESSAGE = 'You already have a valid token. Please revoke it before creating a new one.';
 export const INVALID_OR_BLACKLISTED_MESSAGE = 'Token is invalid or already blacklisted.';
 export const TOKENS_DISABLED_MESSAGE = 'Personal access tokens are disabled for this organization.';
+export const NO_ACTIVE_ACCOUNT_MESSAGE = 'No active account found for the given token.';
 
 /** A freshly issued PAT: the full JWT (shown once) and its stored row. */
 export interface IssuedToken {
@@ -20,94 +22,97 @@ export interface IssuedToken {
   row: PersonalAccessTokenRow;
 }
 
-const refreshRefused = (detail: string) => new AppError('authentication_failed', 401, detail);
+const refreshRefused = (detail: string) => new AppError('auth.token_refused', detail);
 
 /**
  * Personal access tokens (Label Studio's long-lived refresh JWTs) and the short access tokens minted from them.
  * Only `header.payload` of a PAT is stored, so a database leak yields no usable token.
  */
 export class PersonalTokenService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly transaction: UnitOfWork,
-    private readonly clock: Clock,
-    private readonly jwtKey: Buffer,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
-  /** The user's usable PATs (not expired, not blacklisted). */
-  listLive(userId: number): Promise<PersonalAccessTokenRow[]> {
-    return this.repos.personalTokens.listLive(userId, this.clock.now().toISOString());
+  /** The caller's usable PATs (not expired, not blacklisted). */
+  listLive(ctx: MemberContext): Promise<PersonalAccessTokenRow[]> {
+    return this.deps.repos.personalTokens.listLive(ctx.actor.user.id, this.deps.clock.now().toISOString());
   }
 
-  /** Issues the user's PAT; a user holds at most one live PAT at a time (409 otherwise). */
-  async create(user: UserRow): Promise<IssuedToken> {
+  /** Issues the caller's PAT; a user holds at most one live PAT at a time (409 otherwise). */
+  async create(ctx: MemberContext): Promise<IssuedToken> {
+    const user = ctx.actor.user;
     await this.requireEnabled(user);
-    return this.transaction(async (repos) => {
-      await repos.personalTokens.lockOwner(user.id);
-      const live = await repos.personalTokens.listLive(user.id, this.clock.now().toISOString());
-      if (live.length > 0) throw AppError.conflict(ALREADY_HAVE_TOKEN_MESSAGE);
-      return this.issue(user.id, repos);
+    return this.deps.uow.run(ctx, async (tx) => {
+      await tx.repos.users.lock(user.id);
+      const live = await tx.repos.personalTokens.listLive(user.id, this.deps.clock.now().toISOString());
+      if (live.length > 0) throw new AppError('token.already_exists', ALREADY_HAVE_TOKEN_MESSAGE);
+      return this.issue(tx, user.id);
     });
   }
 
   /**
-   * Exchanges a PAT for a five-minute access token. Anything but a live PAT of an active user whose organization
+   * Exchanges a PAT for a five-minute access token. Anything but a live PAT of an active member whose organization
    * allows PATs is refused with 401, so the SDK's client-side refresh fails loudly.
    */
   async refresh(token: string): Promise<string> {
-    const claims = verifyJwt(token, this.jwtKey, this.nowSeconds());
+    const { repos, secrets } = this.deps;
+    const claims = verifyJwt(token, secrets.jwtKey, this.nowSeconds());
     if (!claims) throw refreshRefused('Token is invalid or expired');
     if (claims.token_type !== 'refresh') throw refreshRefused('Token has wrong type');
-    const row = await this.repos.personalTokens.findByJti(claims.jti);
+    const row = await repos.personalTokens.findByJti(claims.jti);
     // An unknown jti is a token we never issued under this key (or one whose row was deleted with its user).
     if (!row || row.token_prefix !== tokenPrefix(token) || row.user_id !== claims.user_id) {
       throw refreshRefused('Token is invalid or expired');
     }
     if (row.blacklisted_at !== null) throw refreshRefused('Token is blacklisted');
-    const user = await this.repos.users.findById(row.user_id);
-    if (!user?.is_active) throw refreshRefused('No active account found for the given token.');
+    const user = await repos.users.findById(row.user_id);
+    if (!user?.is_active) throw refreshRefused(NO_ACTIVE_ACCOUNT_MESSAGE);
+    // A deactivated, pending or removed member gets no access token, whatever their PAT.
+    await this.deps.actors.inActiveOrganization(user).catch((error: unknown) => {
+      throw error instanceof AppError ? refreshRefused(error.detail) : error;
+    });
     if (!(await this.tokensEnabled(user))) throw refreshRefused(TOKENS_DISABLED_MESSAGE);
-    return encodeJwt(newClaims('access', user.id, this.nowSeconds(), ACCESS_TOKEN_LIFETIME_SECONDS), this.jwtKey);
+    return encodeJwt(newClaims('access', user.id, this.nowSeconds(), ACCESS_TOKEN_LIFETIME_SECONDS), secrets.jwtKey);
   }
 
   /**
    * Revokes a PAT given in full or as its listed `header.payload` form (Label Studio accepts both, without
    * credentials). The truncated form is matched by jti and stored prefix; a full token must carry a valid signature.
    */
-  async blacklist(token: string): Promise<void> {
-    const claims = token.split('.').length === 2 ? readUnverifiedClaims(token) : verifyJwt(token, this.jwtKey, this.nowSeconds());
-    const row = claims?.token_type === 'refresh' ? await this.repos.personalTokens.findByJti(claims.jti) : undefined;
+  async blacklist(ctx: ActionContext, token: string): Promise<void> {
+    const { repos, secrets, clock } = this.deps;
+    const claims = token.split('.').length === 2 ? readUnverifiedClaims(token) : verifyJwt(token, secrets.jwtKey, this.nowSeconds());
+    const row = claims?.token_type === 'refresh' ? await repos.personalTokens.findByJti(claims.jti) : undefined;
     const revoked =
       row !== undefined &&
       row.token_prefix === tokenPrefix(token) &&
-      (await this.repos.personalTokens.blacklist(row.id, this.clock.now().toISOString()));
-    if (!revoked) throw AppError.notFound(INVALID_OR_BLACKLISTED_MESSAGE);
+      (await this.deps.uow.run(ctx, (tx) => tx.repos.personalTokens.blacklist(row.id, clock.now().toISOString())));
+    if (!revoked) throw new AppError('token.not_found', INVALID_OR_BLACKLISTED_MESSAGE);
   }
 
-  /** Replaces one of the requester's live PATs with a new one, in one transaction. */
-  async rotate(user: UserRow, token: string): Promise<IssuedToken> {
-    const claims = verifyJwt(token, this.jwtKey, this.nowSeconds());
+  /** Replaces one of the caller's live PATs with a new one, in one transaction. */
+  async rotate(ctx: MemberContext, token: string): Promise<IssuedToken> {
+    const user = ctx.actor.user;
+    const claims = verifyJwt(token, this.deps.secrets.jwtKey, this.nowSeconds());
     if (claims?.token_type !== 'refresh') throw AppError.validation({ refresh: ['Invalid refresh token'] });
     await this.requireEnabled(user);
-    return this.transaction(async (repos) => {
-      await repos.personalTokens.lockOwner(user.id);
-      const row = await repos.personalTokens.findByJti(claims.jti);
+    return this.deps.uow.run(ctx, async (tx) => {
+      await tx.repos.users.lock(user.id);
+      const row = await tx.repos.personalTokens.findByJti(claims.jti);
       // Someone else's token is reported like a revoked one: rotation must not reveal other users' tokens.
       const revoked =
         row !== undefined &&
         row.user_id === user.id &&
         row.token_prefix === tokenPrefix(token) &&
-        (await repos.personalTokens.blacklist(row.id, this.clock.now().toISOString()));
-      if (!revoked) throw new AppError('bad_request', 400, INVALID_OR_BLACKLISTED_MESSAGE);
-      return this.issue(user.id, repos);
+        (await tx.repos.personalTokens.blacklist(row.id, this.deps.clock.now().toISOString()));
+      if (!revoked) throw new AppError('token.invalid', INVALID_OR_BLACKLISTED_MESSAGE);
+      return this.issue(tx, user.id);
     });
   }
 
-  private async issue(userId: number, repos: Repositories): Promise<IssuedToken> {
-    const now = this.clock.now();
+  private async issue(tx: Tx, userId: number): Promise<IssuedToken> {
+    const now = this.deps.clock.now();
     const claims: JwtClaims = newClaims('refresh', userId, Math.floor(now.getTime() / 1000), PAT_LIFETIME_SECONDS);
-    const token = encodeJwt(claims, this.jwtKey);
-    const row = await repos.personalTokens.insert({
+    const token = encodeJwt(claims, this.deps.secrets.jwtKey);
+    const row = await tx.repos.personalTokens.insert({
       user_id: userId,
       jti: claims.jti,
       token_prefix: tokenPrefix(token),
@@ -120,15 +125,15 @@ export class PersonalTokenService {
 
   private async tokensEnabled(user: UserRow): Promise<boolean> {
     if (user.active_organization_id === null) return false;
-    const org = await this.repos.organizations.findById(user.active_organization_id);
+    const org = await this.deps.repos.organizations.findById(user.active_organization_id);
     return org?.api_tokens_enabled === true;
   }
 
   private async requireEnabled(user: UserRow): Promise<void> {
-    if (!(await this.tokensEnabled(user))) throw AppError.forbidden(TOKENS_DISABLED_MESSAGE);
+    if (!(await this.tokensEnabled(user))) throw AppError.forbidden(TOKENS_DISABLED_MESSAGE, 'token.disabled');
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.clock.now().getTime() / 1000);
+    return Math.floor(this.deps.clock.now().getTime() / 1000);
   }
 }

@@ -1,16 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '#src/clock.js';
-import type { Repositories } from '#src/repositories/index.js';
+import { systemContext } from '#src/policies/action-context.js';
 import type { SessionRow } from '#src/repositories/session.repository.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
 import type { UserRow } from '#src/storage/schema.js';
 
 /** A session's last-seen time is written at most this often, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
-
-export interface SessionLimits {
-  maxAgeSeconds: number;
-  inactivitySeconds: number;
-}
 
 export interface ResolvedSession {
   session: SessionRow;
@@ -21,17 +17,13 @@ const hashId = (cookieValue: string): string => createHash('sha256').update(cook
 
 /** Server-side web sessions: the cookie holds a random id, the database only its SHA-256. */
 export class SessionService {
-  constructor(
-    private readonly repos: Repositories,
-    private readonly clock: Clock,
-    private readonly limits: SessionLimits,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
-  /** Starts a session for the user; returns the cookie value (a fresh id on every login). */
-  async start(userId: number, keepLoggedIn: boolean): Promise<string> {
+  /** Step: starts a session for the user; returns the cookie value (a fresh id on every login). */
+  async start(tx: Tx, userId: number, keepLoggedIn: boolean): Promise<string> {
     const cookieValue = randomBytes(32).toString('base64url');
-    const now = this.clock.now();
-    await this.repos.sessions.insert({
+    const now = this.deps.clock.now();
+    await tx.repos.sessions.insert({
       id_hash: hashId(cookieValue),
       user_id: userId,
       created_at: now.toISOString(),
@@ -44,30 +36,32 @@ export class SessionService {
 
   /** The live session and its active user, or undefined (expired sessions are removed). */
   async resolve(cookieValue: string): Promise<ResolvedSession | undefined> {
+    const { repos, uow } = this.deps;
     const idHash = hashId(cookieValue);
-    const session = await this.repos.sessions.find(idHash);
+    const session = await repos.sessions.find(idHash);
     if (!session) return undefined;
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     if (new Date(session.expires_at) <= now) {
-      await this.repos.sessions.delete(idHash);
+      await uow.run(systemContext('session expiry'), (tx) => tx.repos.sessions.delete(idHash));
       return undefined;
     }
-    const user = await this.repos.users.findById(session.user_id);
+    const user = await repos.users.findById(session.user_id);
     if (!user || !user.is_active) return undefined;
     if (now.getTime() - new Date(session.last_seen_at).getTime() >= TOUCH_INTERVAL_MS) {
-      await this.repos.sessions.touch(idHash, now.toISOString(), this.#expiry(new Date(session.created_at), now).toISOString());
+      const expiresAt = this.#expiry(new Date(session.created_at), now).toISOString();
+      await uow.run(systemContext('session activity'), (tx) => tx.repos.sessions.touch(idHash, now.toISOString(), expiresAt));
     }
     return { session, user };
   }
 
-  async end(cookieValue: string): Promise<void> {
-    await this.repos.sessions.delete(hashId(cookieValue));
+  /** Step: ends one session (logout). */
+  async end(tx: Tx, cookieValue: string): Promise<void> {
+    await tx.repos.sessions.delete(hashId(cookieValue));
   }
 
   /** Expires at the earlier of: max age after login, inactivity limit after now. */
   #expiry(createdAt: Date, now: Date): Date {
-    const byAge = createdAt.getTime() + this.limits.maxAgeSeconds * 1000;
-    const byActivity = now.getTime() + this.limits.inactivitySeconds * 1000;
-    return new Date(Math.min(byAge, byActivity));
+    const { maxAgeSeconds, inactivitySeconds } = this.deps.config.sessions;
+    return new Date(Math.min(createdAt.getTime() + maxAgeSeconds * 1000, now.getTime() + inactivitySeconds * 1000));
   }
 }

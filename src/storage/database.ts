@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect, type KyselyPlugin, type LogEvent, type MigrationResultSet } from 'kysely';
 import { AppError } from '#src/errors.js';
@@ -6,8 +6,20 @@ import { BOOLEAN_COLUMNS, type Database } from '#src/storage/schema.js';
 import { buildMigrations } from '#src/storage/migrations/index.js';
 import type { ColumnTypes } from '#src/storage/migrations/column-types.js';
 
+/** A database refusal that is the caller's fault, in dialect-neutral terms (see `classifyError`). */
+export interface DatabaseFault {
+  kind: 'unique' | 'foreign_key' | 'invalid_value';
+  /**
+   * Which constraint: its name where the database reports one (PostgreSQL always, SQLite for named indexes),
+   * else SQLite's `table.column[,table.column]` list.
+   */
+  constraint: string;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
+  /** Recognises constraint violations and out-of-range values in a driver error; undefined for anything else. */
+  classifyError(error: unknown): DatabaseFault | undefined;
   /** Applies every pending migration; returns the names it applied. Safe with several processes at once. */
   migrate(): Promise<string[]>;
   /** Names of migrations not applied yet. */
@@ -18,12 +30,40 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   /** Called after every query: used to count queries in tests and to log at DEBUG. */
   onQuery?: (sql: string) => void;
+  /** PostgreSQL connections in the pool (SQLite has one connection). */
+  poolSize?: number;
 }
 
 interface DialectParts {
   dialect: Dialect;
   columnTypes: ColumnTypes;
   plugins: KyselyPlugin[];
+  classifyError(error: unknown): DatabaseFault | undefined;
+}
+
+const errorField = (error: unknown, field: string): unknown =>
+  typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[field] : undefined;
+
+/** better-sqlite3 codes and messages: `UNIQUE constraint failed: index 'name'` or `…: table.col, table.col`. */
+function classifySqliteError(error: unknown): DatabaseFault | undefined {
+  const code = errorField(error, 'code');
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return undefined;
+  const message = String(errorField(error, 'message') ?? '');
+  const target = message.split('constraint failed: ')[1] ?? '';
+  const constraint = /^index '([^']+)'/.exec(target)?.[1] ?? target.replace(/\s+/g, '');
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return { kind: 'unique', constraint };
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { kind: 'foreign_key', constraint };
+  return undefined;
+}
+
+/** PostgreSQL SQLSTATEs: 23505 unique, 23503 foreign key; 22xxx a value the column cannot hold. */
+function classifyPostgresError(error: unknown): DatabaseFault | undefined {
+  const code = errorField(error, 'code');
+  const constraint = String(errorField(error, 'constraint') ?? '');
+  if (code === '23505') return { kind: 'unique', constraint };
+  if (code === '23503') return { kind: 'foreign_key', constraint };
+  if (code === '22P02' || code === '22003' || code === '22021' || code === '22001') return { kind: 'invalid_value', constraint };
+  return undefined;
 }
 
 async function sqliteParts(file: string): Promise<DialectParts> {
@@ -32,7 +72,11 @@ async function sqliteParts(file: string): Promise<DialectParts> {
     import('better-sqlite3'),
     import('#src/storage/sqlite-values.plugin.js'),
   ]);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  }
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
@@ -43,20 +87,22 @@ async function sqliteParts(file: string): Promise<DialectParts> {
     columnTypes: {
       timestamp: 'text',
       boolean: 'integer',
+      binary: 'blob',
       addId: (table) => table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()),
     },
     plugins: [new SqliteValuesPlugin(BOOLEAN_COLUMNS)],
+    classifyError: classifySqliteError,
   };
 }
 
-async function postgresParts(url: string): Promise<DialectParts> {
+async function postgresParts(url: string, poolSize: number): Promise<DialectParts> {
   const { default: pg } = await import('pg');
   const TIMESTAMPTZ = 1184;
   const INT8 = 20;
   const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ);
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         // Timestamps leave the factory as ISO strings, counts as numbers, the same as on SQLite.
@@ -71,9 +117,11 @@ async function postgresParts(url: string): Promise<DialectParts> {
     columnTypes: {
       timestamp: 'timestamptz',
       boolean: 'boolean',
+      binary: 'bytea',
       addId: (table) => table.addColumn('id', 'serial', (c) => c.primaryKey()),
     },
     plugins: [],
+    classifyError: classifyPostgresError,
   };
 }
 
@@ -81,8 +129,8 @@ async function postgresParts(url: string): Promise<DialectParts> {
 export async function createDatabase(url: string, options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   let parts: DialectParts;
   if (url.startsWith('sqlite:')) parts = await sqliteParts(url.slice('sqlite:'.length));
-  else if (/^postgres(ql)?:\/\//.test(url)) parts = await postgresParts(url);
-  else throw new AppError('config_error', 400, `Unsupported database URL scheme: ${url.split(':')[0]}`);
+  else if (/^postgres(ql)?:\/\//.test(url)) parts = await postgresParts(url, options.poolSize ?? 10);
+  else throw new AppError('config.invalid', `Unsupported database URL scheme: ${url.split(':')[0]}`);
 
   const onQuery = options.onQuery;
   const db = new Kysely<Database>({
@@ -98,13 +146,14 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
   const check = (result: MigrationResultSet): string[] => {
     if (result.error) {
       const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new AppError('internal_error', 500, `Migration ${failed} failed: ${String(result.error)}`);
+      throw new AppError('internal', `Migration ${failed} failed: ${String(result.error)}`);
     }
     return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   };
 
   return {
     db,
+    classifyError: parts.classifyError,
     migrate: async () => check(await migrator.migrateToLatest()),
     pendingMigrations: async () =>
       (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name),

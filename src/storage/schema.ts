@@ -28,8 +28,10 @@ export interface UserTable {
 export interface OrganizationTable {
   id: Generated<number>;
   title: string;
-  /** The invite token (40 random alphanumerics). */
-  token: string;
+  /** Keyed hash of the invite token (finds the organization of an invite link; the token itself is not stored). */
+  invite_lookup_hash: string;
+  /** The invite token encrypted under the instance secret, so members who may invite can still see the link. */
+  invite_ciphertext: string | null;
   created_by_id: number | null;
   contact_info: string | null;
   allow_unsafe_instruction_tags: boolean;
@@ -125,6 +127,37 @@ export interface ProjectHotkeyPreferenceTable {
   custom_hotkeys: string;
 }
 
+/** Mail written in the transaction of the change that causes it, sent after the commit. */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+/** Files kept in the database (avatars with LABEL_STUDIO_FILE_STORE=database), so every server sees them. */
+export interface StoredFileTable {
+  name: string;
+  content_type: string;
+  data: Buffer;
+  created_at: string;
+}
+
+/** Failure counters per scope (an account, a client address), shared by every server process. */
+export interface AuthAttemptTable {
+  scope: string;
+  failures: number;
+  window_started_at: string;
+  last_failure_at: string;
+}
+
 export interface Database {
   users: UserTable;
   organizations: OrganizationTable;
@@ -136,6 +169,9 @@ export interface Database {
   tasks: TaskTable;
   annotations: AnnotationTable;
   project_hotkey_preferences: ProjectHotkeyPreferenceTable;
+  mail_outbox: MailOutboxTable;
+  stored_files: StoredFileTable;
+  auth_attempts: AuthAttemptTable;
 }
 
 /** Column names stored as booleans; SQLite keeps them as 0/1 and the factory converts them back. */
@@ -152,7 +188,29 @@ export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'ground_truth',
 ]);
 
-export type UserRow = Selectable<UserTable>;
+/** A user as services see it: never the password hash, which only the credentials lookup reads. */
+export type UserRow = Omit<Selectable<UserTable>, 'password'>;
+export type UserColumn = keyof UserRow;
+/** Every users column but the password hash; `satisfies` fails the build when a column is added and not listed. */
+const USER_COLUMN_SET = {
+  id: true,
+  email: true,
+  username: true,
+  first_name: true,
+  last_name: true,
+  phone: true,
+  avatar: true,
+  custom_hotkeys: true,
+  is_staff: true,
+  is_superuser: true,
+  is_active: true,
+  allow_newsletters: true,
+  date_joined: true,
+  last_login: true,
+  last_activity: true,
+  active_organization_id: true,
+} as const satisfies Record<UserColumn, true>;
+export const USER_COLUMNS = Object.keys(USER_COLUMN_SET) as UserColumn[];
 export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -162,3 +220,4 @@ export type PersonalAccessTokenRow = Selectable<PersonalAccessTokenTable>;
 export type ProjectRow = Selectable<ProjectTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type AnnotationRow = Selectable<AnnotationTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;

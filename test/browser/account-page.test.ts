@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { browserSkipReason, openBrowser, type BrowserSession } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { gradientPng } from '../helpers/png.js';
 import { assertAccessible, overflowsHorizontally, screenshotPath, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
 
@@ -11,19 +11,20 @@ const OWNER = { email: 'ada@example.com', password: 'owner-pass-1' };
 for (const kind of DATABASE_KINDS) {
   describe(`web app: Account & Settings [${kind}]`, { skip: skipReason(kind) || browserSkipReason(WEB_DIST) }, () => {
     const step = storySteps();
+    // A fresh install: legacy tokens off, as in organizations Label Studio creates.
+    const fixture = useTestServer(kind, { security: { enableLegacyApiToken: false } });
     let server: TestServer;
     let owner: BrowserSession;
     /** The personal access token created on the page, revoked a step later. */
     let token = '';
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await openBrowser(server.baseUrl);
       await signUp(owner.page, OWNER.email, OWNER.password);
     });
     after(async () => {
       await owner?.close();
-      await server?.close();
     });
 
     const tokenStatus = async (header: string) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { browserSkipReason, openBrowser, type BrowserSession } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertAccessible, labelStudioDate, overflowsHorizontally, screenshotPath, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
 
 const OWNER = { email: 'ada@example.com', password: 'owner-pass-1' };
@@ -12,6 +12,7 @@ const RESULT = [{ from_name: 'label', to_name: 'text', type: 'choices', value: {
 for (const kind of DATABASE_KINDS) {
   describe(`web app: sign-up, invite and the People page [${kind}]`, { skip: skipReason(kind) || browserSkipReason(WEB_DIST) }, () => {
     const step = storySteps();
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: BrowserSession;
     let member: BrowserSession;
@@ -19,14 +20,13 @@ for (const kind of DATABASE_KINDS) {
     const projects = { owner: 0, member: 0 };
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await openBrowser(server.baseUrl);
       member = await openBrowser(server.baseUrl);
     });
     after(async () => {
       await owner?.close();
       await member?.close();
-      await server?.close();
     });
 
     step('pages need a login: anonymous visitors go to the login form and come back', async () => {

@@ -12,21 +12,21 @@ import { DATABASE_KINDS, skipReason, tempDir } from '../helpers/databases.js';
 import { browserSkipReason } from '../helpers/browser.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { buildTestContext, type TestContext } from '../helpers/test-context.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { WEB_DIST } from './steps.js';
 
 const PAGES = ['/organization/', '/organization', '/organization/webhooks', '/people/', '/user/account/', '/user/account/personal-info', '/projects/', '/projects/7'];
 
 for (const kind of DATABASE_KINDS) {
   describe(`web page routes [${kind}]`, { skip: skipReason(kind) || browserSkipReason(WEB_DIST) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let client: HttpClient;
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       client = server.client();
       assert.equal((await client.signup('pages@example.com', 'pages-pass-1')).status, 302);
     });
-    after(async () => server?.close());
 
     test('anonymous visitors are sent to the login form with the page (and its query) as next', async () => {
       const anonymous = server.client();

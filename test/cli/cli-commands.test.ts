@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { resolveConfig } from '#src/config.js';
 import { createContext } from '#src/context.js';
+import { systemContext } from '#src/policies/action-context.js';
 import { runCli, runCliInTerminal } from '../helpers/cli.js';
 import { DATABASE_KINDS, freshDatabaseUrl, skipReason, tempDir } from '../helpers/databases.js';
 
@@ -11,9 +12,10 @@ function lastLine(stdout: string): string {
 }
 
 async function checkPassword(dataDir: string, databaseUrl: string, email: string, password: string): Promise<boolean> {
-  const ctx = await createContext({ ...resolveConfig({ dataDir }, {}), databaseUrl });
+  const config = resolveConfig({ dataDir }, {});
+  const ctx = await createContext({ ...config, database: { ...config.database, url: databaseUrl } });
   try {
-    return (await ctx.services.users.verifyCredentials(email, password)) !== undefined;
+    return (await ctx.services.accounts.verifyCredentials(systemContext('test'), email, password)) !== undefined;
   } finally {
     await ctx.close();
   }
@@ -74,8 +76,8 @@ for (const kind of DATABASE_KINDS) {
       assert.match(same.stdout, /Entered password is the same as current/);
     });
 
-    test('reset_password fails clearly for an unknown user and for an empty password', async () => {
-      const { dataDir, env } = await setup();
+    test('reset_password fails clearly for an unknown user, an empty password and a weak one', async () => {
+      const { dataDir, env, url } = await setup();
       runCli(['init', '--data-dir', dataDir, '--username', 'admin@example.com', '--password', 'first-pass-1'], env);
       const unknown = runCli(['reset_password', '--data-dir', dataDir, '--username', 'nobody@example.com', '--password', 'x-pass-123'], env);
       assert.equal(unknown.status, 1);
@@ -83,6 +85,10 @@ for (const kind of DATABASE_KINDS) {
       const empty = runCli(['reset_password', '--data-dir', dataDir, '--username', 'admin@example.com', '--password', ''], env);
       assert.equal(empty.status, 1);
       assert.match(empty.stdout, /Can not set empty password/);
+      const weak = runCli(['reset_password', '--data-dir', dataDir, '--username', 'admin@example.com', '--password', '12345678'], env);
+      assert.equal(weak.status, 1);
+      assert.equal(weak.stdout, 'This password is too common.\nThis password is entirely numeric.\n');
+      assert.equal(await checkPassword(dataDir, url, 'admin@example.com', 'first-pass-1'), true, 'the password did not change');
     });
 
     test('reset_password prompts in a terminal and never echoes the password', async () => {
@@ -141,7 +147,7 @@ describe('label-studio CLI (no database)', () => {
     const dataDir = tempDir();
     const first = runCli(['migrate', '--data-dir', dataDir, '--json']);
     assert.equal(first.status, 0, first.stderr);
-    assert.deepEqual(JSON.parse(first.stdout), { applied: ['0001-accounts-core', '0002-tokens-projects'] });
+    assert.deepEqual(JSON.parse(first.stdout), { applied: ['0001-accounts-core', '0002-tokens-projects', '0003-ports-and-sealed-invites'] });
     const second = runCli(['migrate', '--data-dir', dataDir]);
     assert.match(second.stdout, /up to date/);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { UserJson } from '#src/presenters/user.presenter.js';
+import type { UserJson } from '#src/http/presenters/user.presenter.js';
 
 export type Envelope = {
   id: string;
@@ -8,6 +8,8 @@ export type Envelope = {
   detail: string;
   exc_info: null;
   validation_errors?: Record<string, unknown>;
+  /** Our stable error code (`user.email_taken` …), after Label Studio's fields. */
+  code: string;
 };
 
 /** Asserts Label Studio's error envelope with the given status (and detail, when given). */
@@ -17,6 +19,7 @@ export function assertEnvelope(body: unknown, status: number, detail?: string | 
   assert.match(env.id, /^[0-9a-f-]{36}$/);
   assert.equal(typeof env.version, 'string');
   assert.equal(env.exc_info, null);
+  assert.match(env.code, /^([a-z_]+\.[a-z_]+|internal)$/, `a stable error code in ${JSON.stringify(body)}`);
   if (typeof detail === 'string') assert.equal(env.detail, detail);
   else if (detail) assert.match(env.detail, detail);
   return env;

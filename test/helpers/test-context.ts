@@ -8,15 +8,30 @@ export interface TestContext extends AppContext {
   queries: string[];
 }
 
-/** A real context over a fresh database of the given kind, in its own data directory. */
-export async function buildTestContext(
-  kind: DatabaseKind,
-  overrides: Partial<AppConfig> = {},
-  options: ContextOptions = {},
-): Promise<TestContext> {
+/** Configuration overrides by group, e.g. `{ security: { disableSignupWithoutLink: true } }`. */
+export type ConfigOverrides = { [G in keyof AppConfig]?: AppConfig[G] extends object ? Partial<AppConfig[G]> : AppConfig[G] };
+
+/** Merges overrides into a configuration, group by group. */
+export function withOverrides(config: AppConfig, overrides: ConfigOverrides): AppConfig {
+  const merged: Record<string, unknown> = { ...config };
+  for (const [group, value] of Object.entries(overrides)) {
+    const base = (config as unknown as Record<string, unknown>)[group];
+    merged[group] = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(base as object), ...value } : value;
+  }
+  return merged as unknown as AppConfig;
+}
+
+/**
+ * A real context over a fresh database of the given kind, in its own data directory. Legacy tokens are on in the
+ * organizations it creates (most tests authenticate with `Token`), unless the overrides say otherwise.
+ */
+export async function buildTestContext(kind: DatabaseKind, overrides: ConfigOverrides = {}, options: ContextOptions = {}): Promise<TestContext> {
   const dataDir = tempDir();
-  const databaseUrl = await freshDatabaseUrl(kind, dataDir);
-  const config = { ...resolveConfig({ dataDir }, {}), databaseUrl, ...overrides };
+  const base = resolveConfig({ dataDir }, {});
+  const config = withOverrides(
+    { ...base, database: { ...base.database, url: await freshDatabaseUrl(kind, dataDir) }, security: { ...base.security, enableLegacyApiToken: true } },
+    overrides,
+  );
   const queries: string[] = [];
   const ctx = await createContext(config, { ...options, onQuery: (sql) => queries.push(sql) });
   return Object.assign(ctx, { dataDir, queries });

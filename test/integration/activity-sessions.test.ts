@@ -4,7 +4,7 @@ import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { ManualClock } from '../helpers/manual-clock.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 const MINUTE = 60_000;
 const lastActivityWrites = (queries: string[]) =>
@@ -12,14 +12,14 @@ const lastActivityWrites = (queries: string[]) =>
 
 for (const kind of DATABASE_KINDS) {
   describe(`last_activity and session limits [${kind}]`, { skip: skipReason(kind) }, () => {
+    const clock = new ManualClock();
+    const fixture = useTestServer(kind, { sessions: { maxAgeSeconds: 3600, inactivitySeconds: 600 } }, { clock });
     let server: TestServer;
     let owner: TestUser;
-    const clock = new ManualClock();
     before(async () => {
-      server = await startTestServer(kind, { sessionMaxAgeSeconds: 3600, sessionInactivitySeconds: 600 }, { clock });
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
     });
-    after(async () => server?.close());
 
     const lastActivity = async (id: number) => (await server.ctx.repos.users.findById(id))?.last_activity ?? null;
 

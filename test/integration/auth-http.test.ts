@@ -2,20 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertEnvelope } from '../helpers/envelope.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { inviteTokenOf, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 
 for (const kind of DATABASE_KINDS) {
   describe(`authentication over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: TestUser;
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
     });
-    after(async () => server?.close());
 
     test('no credentials: 401 envelope with WWW-Authenticate', async () => {
       const res = await server.client().get('/api/current-user/whoami');
@@ -106,7 +106,7 @@ for (const kind of DATABASE_KINDS) {
       const weak = await client.signup('invitee@example.com', 'short');
       assert.equal(weak.status, 200);
       assert.match(weak.text, /Please enter a password 8–128 characters in length\./);
-      const ok = await client.signup('Invitee@Example.com', 'invitee-pass-1', org.token);
+      const ok = await client.signup('Invitee@Example.com', 'invitee-pass-1', await inviteTokenOf(server.ctx, org.id));
       assert.equal(ok.status, 302);
       const me = (await client.get('/api/current-user/whoami')).body as { email: string; username: string; active_organization: number };
       assert.equal(me.email, 'invitee@example.com');

@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AppContext } from '#src/context.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertEnvelope, USER_FIELDS, type UserBody } from '../helpers/envelope.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { buildOrganization, buildProject, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 const SAVE = { 'editor:save': { key: 'ctrl+shift+s', active: true }, 'editor:new': { key: 'ctrl+n', active: true } };
 const HOTKEYS = '/api/current-user/hotkeys/';
 
-async function addProject(ctx: AppContext, organizationId: number): Promise<number> {
-  const at = new Date().toISOString();
-  const row = await ctx.database.db
-    .insertInto('projects')
-    .values({ organization_id: organizationId, created_by_id: null, title: 'P', description: '', label_config: '<View/>', created_at: at, updated_at: at })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 for (const kind of DATABASE_KINDS) {
   describe(`current user [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: TestUser;
     let member: TestUser;
@@ -31,23 +22,35 @@ for (const kind of DATABASE_KINDS) {
     const memberships = async () => (await server.ctx.database.db.selectFrom('organization_members').selectAll().execute()).length;
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
       orgId = owner.user.active_organization_id ?? 0;
       member = await buildMember(server.ctx, orgId, { firstName: 'Mia' });
     });
-    after(async () => server?.close());
 
-    test('GET /api/current-user: your own user object; whoami still answers with permissions', async () => {
+    test('GET /api/current-user: your own user object; whoami adds the membership and what the role may do', async () => {
       const res = await server.client().get('/api/current-user', as(member));
       assert.equal(res.status, 200);
       const me = res.body as UserBody;
       assert.deepEqual(Object.keys(me), USER_FIELDS);
       assert.equal(me.id, member.user.id);
       assert.deepEqual(me.active_organization_meta, { title: 'Label Studio', email: owner.email });
-      const whoami = (await server.client().get('/api/current-user/whoami', as(member))).body as UserBody & { permissions: string[] };
-      assert.deepEqual(Object.keys(whoami), [...USER_FIELDS, 'permissions']);
+      type Membership = { role: string; active: boolean; organization_id: number };
+      type WhoAmI = UserBody & { organization_membership: Membership; org_membership: Membership[]; permissions: string[] };
+      const whoami = (await server.client().get('/api/current-user/whoami', as(member))).body as WhoAmI;
+      assert.deepEqual(Object.keys(whoami), [...USER_FIELDS, 'organization_membership', 'org_membership', 'permissions']);
       assert.equal(whoami.email, me.email);
+      // Label Studio Enterprise's shape: the role in the active organization, and every live membership.
+      assert.deepEqual(whoami.organization_membership, { role: 'AN', active: true, organization_id: orgId });
+      assert.deepEqual(whoami.org_membership, [{ role: 'AN', active: true, organization_id: orgId }]);
+      // The permission keys come from the one table: an annotator works, but neither invites nor administers.
+      assert.ok(whoami.permissions.includes('projects.create') && whoami.permissions.includes('organizations.view'));
+      assert.ok(!whoami.permissions.includes('organizations.invite') && !whoami.permissions.includes('users.change'));
+      const ownerView = (await server.client().get('/api/current-user/whoami', as(owner))).body as WhoAmI;
+      assert.equal(ownerView.organization_membership.role, 'OW');
+      for (const key of ['organizations.invite', 'organizations.token_settings', 'members.delete', 'users.delete']) {
+        assert.ok(ownerView.permissions.includes(key), key);
+      }
       assertEnvelope((await server.client().get('/api/current-user')).body, 401, 'Authentication credentials were not provided.');
     });
 
@@ -61,7 +64,7 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(me.custom_hotkeys, SAVE);
       const email = await client.patch('/api/current-user', { json: { email: 'other@example.com', phone: '42' } });
       assertEnvelope(email.body, 405, 'Cannot update read-only field: email');
-      const stored = await server.ctx.services.users.getById(member.user.id);
+      const stored = await server.ctx.services.accounts.getById(member.user.id);
       assert.deepEqual([stored.phone, stored.email], ['42', member.email]);
       assert.deepEqual(assertEnvelope((await client.patch('/api/current-user', { json: { first_name: 5 } })).body, 400).validation_errors, {
         first_name: ['Not a valid string.'],
@@ -83,7 +86,7 @@ for (const kind of DATABASE_KINDS) {
       const replaced = await server.client().patch(HOTKEYS, { ...as(owner), json: { custom_hotkeys: SAVE } });
       assert.equal(replaced.status, 200);
       assert.deepEqual(replaced.body, { custom_hotkeys: SAVE });
-      assert.deepEqual(JSON.parse((await server.ctx.services.users.getById(owner.user.id)).custom_hotkeys), SAVE, 'not merged');
+      assert.deepEqual(JSON.parse((await server.ctx.services.accounts.getById(owner.user.id)).custom_hotkeys), SAVE, 'not merged');
       assert.deepEqual((await server.client().patch(HOTKEYS, { ...as(owner), json: { custom_hotkeys: {} } })).body, { custom_hotkeys: {} });
       assert.deepEqual((await server.client().get('/api/current-user/hotkeys', as(owner))).body, { custom_hotkeys: {} });
       await server.ctx.repos.users.update(owner.user.id, { custom_hotkeys: '{"broken": 1}' });
@@ -92,7 +95,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('hotkeys: invalid maps answer Label Studio’s {"error", "details"}; no credentials 401', async () => {
       const patch = (json: unknown) => server.client().patch(HOTKEYS, { ...as(member), json });
-      const before = (await server.ctx.services.users.getById(member.user.id)).custom_hotkeys;
+      const before = (await server.ctx.services.accounts.getById(member.user.id)).custom_hotkeys;
       const required = { error: 'Invalid hotkeys configuration', details: { custom_hotkeys: ['This field is required.'] } };
       assert.deepEqual((await patch({})).body, required);
       assert.deepEqual((await server.client().patch(HOTKEYS, { ...as(member), raw: '' })).body, required);
@@ -103,7 +106,7 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(blocked.body, { error: 'Invalid hotkeys configuration', details: { custom_hotkeys: ["Key combination 'Alt+F4' is not allowed for security reasons"] } });
       const list = await patch({ custom_hotkeys: ['ctrl+s'] });
       assert.deepEqual((list.body as { details: unknown }).details, { custom_hotkeys: ['Expected a dictionary of items but got type "list".'] });
-      assert.equal((await server.ctx.services.users.getById(member.user.id)).custom_hotkeys, before, 'nothing written');
+      assert.equal((await server.ctx.services.accounts.getById(member.user.id)).custom_hotkeys, before, 'nothing written');
       const malformed = await server.client().patch(HOTKEYS, { headers: { ...tokenAuth(member.token), 'content-type': 'application/json' }, raw: '{' });
       assertEnvelope(malformed.body, 400, /^JSON parse error/);
       assertEnvelope((await server.client().get(HOTKEYS)).body, 401, 'Authentication credentials were not provided.');
@@ -112,8 +115,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('hotkeys ?project=: an override per user and project, never a membership, {} removes it', async () => {
-      const projectA = await addProject(server.ctx, orgId);
-      const projectB = await addProject(server.ctx, orgId);
+      const projectA = await buildProject(server.ctx, orgId, null);
+      const projectB = await buildProject(server.ctx, orgId, null);
       const account = JSON.stringify({ 'editor:save': { key: 'ctrl+s', active: true } });
       await server.ctx.repos.users.update(member.user.id, { custom_hotkeys: account });
       const count = await memberships();
@@ -123,7 +126,7 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual((await server.client().get(`${HOTKEYS}?project=${projectA}`, as(member))).body, { custom_hotkeys: SAVE });
       assert.deepEqual((await server.client().get(`${HOTKEYS}?project=${projectB}`, as(member))).body, { custom_hotkeys: {} }, 'per project');
       assert.deepEqual((await server.client().get(`${HOTKEYS}?project=${projectA}`, as(owner))).body, { custom_hotkeys: {} }, 'per user');
-      assert.equal((await server.ctx.services.users.getById(member.user.id)).custom_hotkeys, account, 'account map untouched');
+      assert.equal((await server.ctx.services.accounts.getById(member.user.id)).custom_hotkeys, account, 'account map untouched');
       assert.equal(await memberships(), count, 'no membership created');
       assert.equal((await preferences()).length, 1);
       const cleared = await server.client().patch(`${HOTKEYS}?project=${projectA}`, { ...as(member), json: { custom_hotkeys: {} } });
@@ -132,8 +135,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('hotkeys ?project=: malformed 400, other organization 404, no project access 403, invalid map 400 — no writes', async () => {
-      const projectId = await addProject(server.ctx, orgId);
-      const account = (await server.ctx.services.users.getById(member.user.id)).custom_hotkeys;
+      const projectId = await buildProject(server.ctx, orgId, null);
+      const account = (await server.ctx.services.accounts.getById(member.user.id)).custom_hotkeys;
       for (const value of ['', 'not-an-integer', `%2B${projectId}`, `0${projectId}`, `%20${projectId}`, '-1', '1.0']) {
         for (const method of ['GET', 'PATCH'] as const) {
           const res = await server.client().request(method, `${HOTKEYS}?project=${value}`, { ...as(member), json: method === 'PATCH' ? { custom_hotkeys: SAVE } : undefined });
@@ -142,20 +145,20 @@ for (const kind of DATABASE_KINDS) {
       }
       const repeated = await server.client().get(`${HOTKEYS}?project=${projectId}&project=x`, as(member));
       assert.deepEqual(assertEnvelope(repeated.body, 400).validation_errors, { project: 'Project must be an integer.' }, 'the last value counts');
-      const otherOwner = await server.ctx.services.users.createUser({ email: `elsewhere-${kind}@example.com`, username: 'e' });
-      const otherOrg = await server.ctx.services.organizations.createOrganization('Elsewhere', otherOwner.id, true);
-      const foreign = await addProject(server.ctx, otherOrg.id);
+      const otherOrg = await buildOrganization(server.ctx, { email: `elsewhere-${kind}@example.com`, title: 'Elsewhere' });
+      const foreign = await buildProject(server.ctx, otherOrg.organizationId, null);
       for (const id of [foreign, 987654, 99999999999]) {
         assertEnvelope((await server.client().get(`${HOTKEYS}?project=${id}`, as(member))).body, 404, 'Project not found.');
       }
       assertEnvelope((await server.client().patch(`${HOTKEYS}?project=${foreign}`, { ...as(member), json: { custom_hotkeys: SAVE } })).body, 404);
       const pending = await buildMember(server.ctx, orgId, { role: 'NO' });
       const denied = await server.client().patch(`${HOTKEYS}?project=${projectId}`, { ...as(pending), json: { custom_hotkeys: SAVE } });
-      assertEnvelope(denied.body, 403, 'You do not have access to this project.');
+      // A pending member may do nothing at all: refused before the project is even looked at, saying why.
+      assert.equal(assertEnvelope(denied.body, 403, /waiting for an administrator/).code, 'membership.pending');
       const invalid = await server.client().patch(`${HOTKEYS}?project=${projectId}`, { ...as(member), json: { custom_hotkeys: { 'editor:save': { active: true } } } });
       assert.equal((invalid.body as { error: string }).error, 'Invalid hotkeys configuration');
       assert.equal((await preferences()).length, 0);
-      assert.equal((await server.ctx.services.users.getById(member.user.id)).custom_hotkeys, account);
+      assert.equal((await server.ctx.services.accounts.getById(member.user.id)).custom_hotkeys, account);
     });
 
     test('the OpenAPI document lists 200/400/401/403/404/500 for the hotkeys calls', async () => {

@@ -3,37 +3,28 @@ import { after, before, describe, test } from 'node:test';
 import type { AppContext } from '#src/context.js';
 import type { RoleCode } from '#src/storage/schema.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { assertError } from '../helpers/envelope.js';
+import { actingAs, buildOrganization, addToOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth, type HttpClient } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 type Ref = { id: number; title: string };
 type UserJson = { id: number; username: string; email: string; first_name: string; created_projects: Ref[] | null; contributed_to_projects: Ref[] | null };
 type Member = { id: number; organization: number; user: UserJson; created_projects: Ref[] | null; contributed_to_projects: Ref[] | null; role: string };
 type Page = { count: number; next: string | null; previous: string | null; results: Member[] };
-type Envelope = { status_code: number; detail: string; validation_errors?: Record<string, unknown> };
 
-function assertError(res: { status: number; body: unknown }, status: number, detail?: string): Envelope {
-  assert.equal(res.status, status);
-  const env = res.body as Envelope;
-  assert.equal(env.status_code, status);
-  if (detail) assert.equal(env.detail, detail);
-  return env;
-}
 
 /** A user who owns a new organization, with a legacy token. */
-async function buildOrganization(ctx: AppContext, username: string): Promise<{ owner: TestUser; orgId: number }> {
-  const user = await ctx.services.users.createUser({ email: `${username}@example.com`, password: 'owner-pass-1', username });
-  const org = await ctx.services.organizations.createOrganization(`Org of ${username}`, user.id, true);
-  const owner = { user: await ctx.services.users.getById(user.id), email: user.email, password: 'owner-pass-1', token: await ctx.services.legacyTokens.reveal(user.id) };
-  return { owner, orgId: org.id };
+async function ownOrganization(ctx: AppContext, username: string): Promise<{ owner: TestUser; orgId: number }> {
+  const { owner, organizationId } = await buildOrganization(ctx, { email: `${username}@example.com`, username, password: 'owner-pass-1', title: `Org of ${username}` });
+  return { owner, orgId: organizationId };
 }
 
 /** `count` members, each creating a project and annotating a task of it (so every project list is filled). */
 async function addContributors(ctx: AppContext, orgId: number, prefix: string, count: number, role: RoleCode = 'AN'): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     const member = await buildMember(ctx, orgId, { email: `${prefix}-${String(i).padStart(2, '0')}@example.com`, role });
-    const actor = await ctx.services.access.actorFor(member.user);
+    const actor = await actingAs(ctx, member.user);
     const project = await ctx.services.projects.create(actor, { title: `${prefix} project ${i}` });
     const { taskIds } = await ctx.services.projects.importTasks(actor, project.id, [{ text: 'x' }]);
     await ctx.services.projects.createAnnotation(actor, taskIds[0] ?? 0, { result: [] });
@@ -42,15 +33,15 @@ async function addContributors(ctx: AppContext, orgId: number, prefix: string, c
 
 for (const kind of DATABASE_KINDS) {
   describe(`organization memberships over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let http: HttpClient;
     const as = (user: TestUser) => ({ headers: tokenAuth(user.token) });
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       http = server.client();
     });
-    after(async () => server?.close());
 
     test('list and detail reflect real project, import and annotation calls by two users', async () => {
       const owner = await buildOwner(server.ctx);
@@ -124,7 +115,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('pagination: 20 by default, page 2, page_size=-1, links, past the end 404; search and ordering', async () => {
-      const { owner, orgId } = await buildOrganization(server.ctx, 'a-pager');
+      const { owner, orgId } = await ownOrganization(server.ctx, 'a-pager');
       for (let i = 1; i <= 24; i += 1) await buildMember(server.ctx, orgId, { email: `p-${String(i).padStart(2, '0')}@example.com`, firstName: i === 7 ? 'Zed' : '' });
       const base = `/api/organizations/${orgId}/memberships`;
       const get = async (query: string) => (await http.get(`${base}${query}`, as(owner))).body as Page;
@@ -163,7 +154,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('the list costs the same number of SQL queries for 3 and for 30 members', async () => {
-      const { owner, orgId } = await buildOrganization(server.ctx, 'a-counter');
+      const { owner, orgId } = await ownOrganization(server.ctx, 'a-counter');
       await addContributors(server.ctx, orgId, 'q', 2);
       const url = `/api/organizations/${orgId}/memberships?contributed_to_projects=true&page_size=-1`;
       const measure = async (expected: number) => {
@@ -183,8 +174,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('access: 401, outsiders and removed members get 404 on the list, 403 on a detail; missing → 404', async () => {
-      const { owner, orgId } = await buildOrganization(server.ctx, 'a-guard');
-      const { owner: stranger } = await buildOrganization(server.ctx, 'a-stranger');
+      const { owner, orgId } = await ownOrganization(server.ctx, 'a-guard');
+      const { owner: stranger } = await ownOrganization(server.ctx, 'a-stranger');
       const member = await buildMember(server.ctx, orgId, { email: 'guarded@example.com' });
       const list = `/api/organizations/${orgId}/memberships`;
       assertError(await http.get(list), 401);
@@ -199,7 +190,7 @@ for (const kind of DATABASE_KINDS) {
       assertError(await http.request('PUT', detail, { ...as(owner), json: {} }), 405);
 
       // A member looking at an organization that is not their active one: allowed to list, refused the detail.
-      await server.ctx.services.organizations.addMember(orgId, stranger.user.id, 'AD');
+      await addToOrganization(server.ctx, orgId, stranger.user.id, 'AD');
       await server.ctx.repos.users.update(stranger.user.id, { active_organization_id: stranger.user.active_organization_id });
       assert.equal((await http.get(list, as(stranger))).status, 200);
       assertError(await http.get(detail, as(stranger)), 403);

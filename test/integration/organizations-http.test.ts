@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertError } from '../helpers/envelope.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { buildOrganization, addToOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth, type HttpClient } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 type Organization = { id: number; title: string; token?: string; users: number[]; created_by: number | null; contact_info: string | null };
 
 
 for (const kind of DATABASE_KINDS) {
   describe(`organizations and invites over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let http: HttpClient;
     let owner: TestUser;
@@ -22,17 +23,16 @@ for (const kind of DATABASE_KINDS) {
     const as = (user: TestUser) => ({ headers: tokenAuth(user.token) });
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       http = server.client();
       owner = await buildOwner(server.ctx);
       orgId = owner.user.active_organization_id ?? 0;
       admin = await buildMember(server.ctx, orgId, { role: 'AD' });
       annotator = await buildMember(server.ctx, orgId, { role: 'AN' });
-      const other = await server.ctx.services.users.createUser({ email: 'other-owner@example.com', password: 'other-pass-1' });
-      otherOrgId = (await server.ctx.services.organizations.createOrganization('Elsewhere', other.id, true)).id;
-      outsider = { user: other, email: other.email, password: 'other-pass-1', token: await server.ctx.services.legacyTokens.reveal(other.id) };
+      const other = await buildOrganization(server.ctx, { email: 'other-owner@example.com', password: 'other-pass-1', title: 'Elsewhere' });
+      otherOrgId = other.organizationId;
+      outsider = other.owner;
     });
-    after(async () => server?.close());
 
     test('organization list: bare array of live memberships only', async () => {
       assertError(await http.get('/api/organizations/'), 401);
@@ -45,7 +45,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(list[0]?.title, 'Label Studio');
 
       const both = await buildMember(server.ctx, orgId);
-      await server.ctx.services.organizations.addMember(otherOrgId, both.user.id, 'AN');
+      await addToOrganization(server.ctx, otherOrgId, both.user.id, 'AN');
       const ids = () => http.get('/api/organizations', as(both)).then((r) => (r.body as Organization[]).map((o) => o.id));
       assert.deepEqual(await ids(), [orgId, otherOrgId]);
       await server.ctx.database.db

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertError } from '../helpers/envelope.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { buildOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth, type HttpClient } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 type Project = { id: number; title: string; organization: number; created_by: { id: number } | null; task_number: number };
@@ -12,6 +12,7 @@ type Project = { id: number; title: string; organization: number; created_by: { 
 
 for (const kind of DATABASE_KINDS) {
   describe(`projects, tasks and annotations over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let http: HttpClient;
     let owner: TestUser;
@@ -26,16 +27,13 @@ for (const kind of DATABASE_KINDS) {
     };
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       http = server.client();
       owner = await buildOwner(server.ctx);
       orgId = owner.user.active_organization_id ?? 0;
       annotator = await buildMember(server.ctx, orgId, { role: 'AN', firstName: 'Ann' });
-      const other = await server.ctx.services.users.createUser({ email: 'outsider@example.com', password: 'outsider-pass-1' });
-      await server.ctx.services.organizations.createOrganization('Elsewhere', other.id, true);
-      outsider = { user: other, email: other.email, password: 'outsider-pass-1', token: await server.ctx.services.legacyTokens.reveal(other.id) };
+      outsider = (await buildOrganization(server.ctx, { email: 'outsider@example.com', password: 'outsider-pass-1', title: 'Elsewhere' })).owner;
     });
-    after(async () => server?.close());
 
     test('create a project: 201 with Label Studio field order, creator and organization', async () => {
       const res = await http.post('/api/projects/', {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildOwner, type TestUser } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { jwtPayload, NO_BODY } from '../helpers/tokens.js';
 
 /** Headers the official SDK sends on every generated call (sdk-requests.md §1). */
@@ -24,13 +24,13 @@ type Json = Record<string, unknown>;
 
 for (const kind of DATABASE_KINDS) {
   describe(`the official SDK's typical session, sdk-requests.md §6 calls 1–38 in order [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: TestUser;
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
     });
-    after(async () => server?.close());
 
     test('every call answers with the status, exact path and top-level shape the SDK expects', async () => {
       const http = server.client();

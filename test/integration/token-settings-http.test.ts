@@ -4,7 +4,7 @@ import { LEGACY_DISABLED_MESSAGE } from '#src/services/auth.service.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth, type HttpClient } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertError } from '../helpers/envelope.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { NO_BODY } from '../helpers/tokens.js';
@@ -27,20 +27,20 @@ async function patAndAccess(c: HttpClient, user: TestUser): Promise<{ pat: strin
 for (const kind of DATABASE_KINDS) {
   describe(`token settings and token lifetimes over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
     const clock = new ManualClock();
+    const fixture = useTestServer(kind, {}, { clock });
     let server: TestServer;
     let owner: TestUser;
     let admin: TestUser;
     let member: TestUser;
     const asOwner = () => ({ headers: tokenAuth(owner.token) });
     before(async () => {
-      server = await startTestServer(kind, {}, { clock });
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
       const org = await server.ctx.repos.organizations.findFirst();
       assert.ok(org);
       admin = await buildMember(server.ctx, org.id, { role: 'AD' });
       member = await buildMember(server.ctx, org.id);
     });
-    after(async () => server?.close());
 
     test('settings: every member reads them; only owners and administrators change them', async () => {
       const c = server.client();

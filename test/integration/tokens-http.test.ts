@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { looksLikeJwt } from '#src/auth/jwt.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { actingAs, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertError } from '../helpers/envelope.js';
 import { jwtPayload, NO_BODY, prefixOf } from '../helpers/tokens.js';
 
@@ -16,18 +16,18 @@ const HTTPX = { 'user-agent': 'python-httpx/0.28.1' };
 
 for (const kind of DATABASE_KINDS) {
   describe(`personal access tokens over HTTP [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: TestUser;
     let member: TestUser;
     const asOwner = () => ({ headers: tokenAuth(owner.token) });
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
       const org = await server.ctx.repos.organizations.findFirst();
       assert.ok(org);
       member = await buildMember(server.ctx, org.id);
     });
-    after(async () => server?.close());
 
     test('the SDK session, calls 19–33, end to end', async () => {
       const c = server.client();
@@ -168,7 +168,7 @@ for (const kind of DATABASE_KINDS) {
 
       const notJwt = assertError(await c.post('/api/token/rotate/', { ...asOwner(), json: { refresh: 'not-a-jwt' } }), 400);
       assert.deepEqual(notJwt.validation_errors, { refresh: ['Invalid refresh token'] });
-      const memberPat = await server.ctx.services.personalTokens.create(member.user);
+      const memberPat = await server.ctx.services.personalTokens.create(await actingAs(server.ctx, member.user));
       const access = await server.ctx.services.personalTokens.refresh(memberPat.token);
       const wrongType = assertError(await c.post('/api/token/rotate/', { headers: tokenAuth(member.token), json: { refresh: access } }), 400);
       assert.deepEqual(wrongType.validation_errors, { refresh: ['Invalid refresh token'] });
@@ -198,7 +198,8 @@ for (const kind of DATABASE_KINDS) {
       const { personalTokens } = server.ctx.services;
       for (let round = 0; round < 3; round += 1) {
         await server.ctx.database.db.updateTable('personal_access_tokens').set({ blacklisted_at: new Date().toISOString() }).execute();
-        const settled = await Promise.allSettled(Array.from({ length: 8 }, () => personalTokens.create(owner.user)));
+        const acting = await actingAs(server.ctx, owner.user);
+        const settled = await Promise.allSettled(Array.from({ length: 8 }, () => personalTokens.create(acting)));
         assert.equal(settled.filter((r) => r.status === 'fulfilled').length, 1, `round ${round}`);
       }
     });

@@ -7,7 +7,7 @@ import { assertEnvelope, type UserBody } from '../helpers/envelope.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { noisePng, solidPng } from '../helpers/png.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 function form(data: Buffer | string, fileName: string, type: string, field = 'avatar'): FormData {
   const body = new FormData();
@@ -18,6 +18,7 @@ function form(data: Buffer | string, fileName: string, type: string, field = 'av
 
 for (const kind of DATABASE_KINDS) {
   describe(`avatars [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: TestUser;
     let admin: TestUser;
@@ -29,13 +30,12 @@ for (const kind of DATABASE_KINDS) {
     const avatarOf = async (user: TestUser) => ((await server.client().get(`/api/users/${user.user.id}/`, as(owner))).body as UserBody).avatar;
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
       const orgId = owner.user.active_organization_id ?? 0;
       admin = await buildMember(server.ctx, orgId, { role: 'AD' });
       member = await buildMember(server.ctx, orgId);
     });
-    after(async () => server?.close());
 
     test('a real 10×10 PNG is saved, shown as /data/avatars/<file> and served back as image/png without auth', async () => {
       const png = solidPng(10, 10);

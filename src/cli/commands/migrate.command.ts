@@ -4,7 +4,7 @@ import { createDatabase } from '#src/storage/database.js';
 /** `label-studio migrate`: applies pending migrations and lists them. */
 export async function migrateCommand(options: CliOptions & { json?: boolean }): Promise<number> {
   const config = resolveConfig(options);
-  const database = await createDatabase(config.databaseUrl);
+  const database = await createDatabase(config.database.url);
   try {
     const applied = await database.migrate();
     if (options.json) process.stdout.write(`${JSON.stringify({ applied })}\n`);

@@ -24,21 +24,23 @@ function openBrowser(url: string): void {
 export async function startCommand(options: StartOptions): Promise<number> {
   const ctx = await openContext(options);
   const envCredentials = getEnv(process.env, 'USERNAME') !== undefined && getEnv(process.env, 'PASSWORD') !== undefined;
-  if (options.init || options.username !== undefined || envCredentials) await bootstrapUser(ctx, !process.stdin.isTTY);
+  if (options.init || options.username !== undefined || envCredentials) await bootstrapUser(ctx, !process.stdin.isTTY, 'start');
 
   // The server's modules load only here, so `user` and `reset_password` start fast.
   const [{ createApp }, { findFreePort, busyPortWarning, closeOnSignals }] = await Promise.all([
     import('#src/http/app.js'),
     import('#src/http/server.js'),
   ]);
-  const { internalHost, port: wanted } = ctx.config;
+  const { internalHost, port: wanted, host, noBrowser } = ctx.config.server;
   const port = await findFreePort(wanted, internalHost);
   if (port !== wanted) process.stdout.write(busyPortWarning(wanted, port));
   const app = await createApp(ctx);
   await app.listen({ port, host: internalHost });
-  const url = ctx.config.host ? ctx.config.host : `http://localhost:${port}`;
+  const url = host || `http://localhost:${port}`;
   process.stdout.write(`Label Studio accounts server is running at ${url} (listening on ${internalHost}:${port}). Quit with CTRL+C.\n`);
-  if (!ctx.config.noBrowser) openBrowser(url);
+  if (!noBrowser) openBrowser(url);
+  // Mail left in the outbox (by this server before a restart, or by another one that crashed) goes out from here too.
+  ctx.mailer.start();
   closeOnSignals(app, () => ctx.close());
   return new Promise<number>(() => undefined);
 }

@@ -1,7 +1,8 @@
 import type { CliOptions } from '#src/config.js';
 import { withContext } from '#src/cli/cli-context.js';
 import { pythonRepr } from '#src/cli/python-repr.js';
-import { presentUser } from '#src/presenters/user.presenter.js';
+import { presentUser } from '#src/http/presenters/user.presenter.js';
+import { cliContext } from '#src/policies/action-context.js';
 import { DEFAULT_USERNAME } from '#src/services/bootstrap.service.js';
 
 export interface UserCommandOptions extends CliOptions {
@@ -12,16 +13,17 @@ export interface UserCommandOptions extends CliOptions {
 export async function userCommand(options: UserCommandOptions): Promise<number> {
   const username = options.username || DEFAULT_USERNAME;
   return withContext(options, async (ctx) => {
-    const user = await ctx.services.users.findByEmail(username);
+    const { accounts, legacyTokens } = ctx.services;
+    const user = await accounts.findByEmail(username);
     if (!user) {
       const error = { status: 'error', message: `user ${username} doesn't exist` };
       process.stdout.write(`${options.json ? JSON.stringify(error) : pythonRepr(error)}\n`);
       return 1;
     }
-    const meta = await ctx.services.users.organizationMeta(user);
+    const meta = await accounts.organizationMeta(user);
     const info = {
-      ...presentUser(user, { organizationMeta: meta, host: ctx.config.host }),
-      token: await ctx.services.legacyTokens.reveal(user.id),
+      ...presentUser(user, { organizationMeta: meta, host: ctx.config.server.host }),
+      token: await legacyTokens.reveal(cliContext('user'), user.id),
       status: 'ok',
     };
     if (options.json) process.stdout.write(`${JSON.stringify(info)}\n`);

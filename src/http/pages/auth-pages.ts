@@ -74,3 +74,12 @@ export function signupPage(model: SignupPageModel): string {
 <p class="switch">Already have an account? <a href="${model.loginHref}">Log in</a></p>`,
   );
 }
+
+/** What a deactivated or pending member sees instead of the app: why, what to do, and a way out. */
+export function accessSuspendedPage(message: string): string {
+  return authLayout(
+    'Access suspended',
+    html`<h1>Access suspended</h1><div class="form-error" role="alert">${message}</div>
+<p class="switch"><a href="/logout">Log out</a></p>`,
+  );
+}

@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { looksLikeJwt } from '#src/auth/jwt.js';
-import { safeEqual } from '#src/auth/secret-box.js';
 import { AppError } from '#src/errors.js';
-import type { Principal } from '#src/http/request-context.js';
-import { CSRF_COOKIE, CSRF_HEADER, ensureCsrfCookie } from '#src/http/csrf.js';
+import { csrfValid, ensureCsrfCookie } from '#src/http/csrf.js';
+import { asMember, type ActionContext, type AuthMethod } from '#src/policies/action-context.js';
+import { isMemberAccess, type RouteAccess } from '#src/policies/route-access.js';
+import type { UserRow } from '#src/storage/schema.js';
 
 export const SESSION_COOKIE = 'sessionid';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The access the matched route declared; unknown paths (the 404 handler) read no credentials. */
+const accessOf = (request: FastifyRequest): RouteAccess => request.routeOptions.config.access ?? 'public';
 
 /** `X-Api-Key` becomes an Authorization header: Bearer for JWTs, Token otherwise (Label Studio's rewrite). */
 function authorizationOf(request: FastifyRequest): string | undefined {
@@ -19,56 +23,73 @@ function authorizationOf(request: FastifyRequest): string | undefined {
   return looksLikeJwt(key) ? `Bearer ${key}` : `Token ${key}`;
 }
 
-async function fromAuthorization(app: FastifyInstance, header: string): Promise<Principal | undefined> {
+async function fromAuthorization(app: FastifyInstance, header: string): Promise<{ user: UserRow; via: AuthMethod } | undefined> {
   const [scheme, value, ...rest] = header.trim().split(/\s+/);
   const keyword = scheme?.toLowerCase();
   if (keyword === 'token') {
-    if (!value || rest.length > 0) throw AppError.unauthenticated('Invalid token header. Token string should not contain spaces.');
-    const user = await app.ctx.services.auth.userForLegacyToken(value);
-    return { user, method: 'legacy-token' };
+    if (!value || rest.length > 0) throw new AppError('auth.invalid_token', 'Invalid token header. Token string should not contain spaces.');
+    return { user: await app.ctx.services.auth.userForLegacyToken(value), via: 'legacy-token' };
   }
   if (keyword === 'bearer' && value) {
     // An invalid Bearer token is ignored, as Label Studio's JWT middleware does; the session may still authenticate.
     const user = await app.ctx.services.auth.userForAccessToken(value);
-    return user ? { user, method: 'jwt' } : undefined;
+    return user ? { user, via: 'jwt' } : undefined;
   }
   return undefined;
 }
 
-/** Resolves `request.principal` from a token or the session cookie, enforces auth and CSRF, and records activity. */
+function baseContext(request: FastifyRequest): ActionContext {
+  const userAgent = request.headers['user-agent'];
+  return { principal: undefined, actor: undefined, via: 'anonymous', ip: request.ip || null, userAgent: userAgent ?? null, requestId: request.id };
+}
+
+/**
+ * The request pipeline's security: one ActionContext per request (who, how, from where), built from a token or the
+ * session cookie; CSRF for every unsafe request a session cookie authenticates, decided on the route that matched;
+ * then the route's declared access — permission and organization — resolved before any handler runs.
+ */
 export const authPlugin = fp(async (app: FastifyInstance) => {
-  app.decorateRequest('principal', null);
+  app.decorateRequest('action');
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const config = request.routeOptions.config;
-    const mode = config.auth ?? (request.url.startsWith('/api/') ? 'required' : 'optional');
-    if (mode === 'none') return;
+    request.action = baseContext(request);
+    const access = accessOf(request);
+    if (access === 'public') return;
     const header = authorizationOf(request);
-    if (header) request.principal = (await fromAuthorization(app, header)) ?? null;
-    if (!request.principal) {
+    const byToken = header ? await fromAuthorization(app, header) : undefined;
+    let principal = byToken;
+    if (!principal) {
       const cookie = request.cookies[SESSION_COOKIE];
       const resolved = cookie ? await app.ctx.services.sessions.resolve(cookie) : undefined;
-      if (resolved) {
-        request.principal = { user: resolved.user, method: 'session' };
-        // Cookie-authenticated unsafe API calls must carry the CSRF token (Label Studio exempts them; we do not).
-        if (!SAFE_METHODS.has(request.method) && request.url.startsWith('/api/')) {
-          const sent = request.headers[CSRF_HEADER];
-          const expected = request.cookies[CSRF_COOKIE];
-          if (typeof sent !== 'string' || !expected || !safeEqual(sent, expected)) {
-            throw AppError.forbidden('CSRF Failed: CSRF token missing or incorrect.');
-          }
-        }
-      } else if (cookie) {
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      }
+      if (resolved) principal = { user: resolved.user, via: 'session' };
+      else if (cookie) reply.clearCookie(SESSION_COOKIE, { path: '/' });
     }
-    if (request.principal && request.method === 'GET') ensureCsrfCookie(app, request, reply);
-    if (!request.principal && mode === 'required') throw AppError.unauthenticated();
+    if (principal) {
+      request.action = { ...request.action, principal: principal.user, via: principal.via };
+      // Only the web app reads the CSRF cookie; token clients need none.
+      if (principal.via === 'session' && request.method === 'GET') ensureCsrfCookie(app, request, reply);
+    } else if (isMemberAccess(access)) {
+      throw AppError.unauthenticated();
+    }
+  });
+
+  // After the body is parsed (the CSRF token may be a form field) and before validation. CSRF guards every unsafe
+  // request a session cookie authenticates, and every form post of the pages (login CSRF included), whatever the URL.
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    const { principal, via } = request.action;
+    const access = accessOf(request);
+    const needsCsrf = via === 'session' || access === 'optional';
+    if (needsCsrf && !SAFE_METHODS.has(request.method) && !csrfValid(request)) {
+      throw AppError.forbidden('CSRF Failed: CSRF token missing or incorrect.', 'auth.csrf_failed');
+    }
+    if (principal && isMemberAccess(access)) {
+      const actor = await app.ctx.deps.actors.authorize(principal, access, request.params as Record<string, unknown>);
+      request.action = asMember(request.action, actor);
+    }
   });
 
   app.addHook('preHandler', async (request: FastifyRequest) => {
-    if (request.principal && !SAFE_METHODS.has(request.method)) {
-      await app.ctx.services.activity.touch(request.principal.user);
-    }
+    const { principal } = request.action;
+    if (principal && !SAFE_METHODS.has(request.method)) await app.ctx.services.activity.touch(principal);
   });
 });

@@ -31,7 +31,13 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
 
 /** Serves the document as JSON at /api/schema/ and an interactive page at /docs/api/. */
 export async function openApiRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/schema/', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
+  app.get('/api/schema/', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   const { default: swaggerUi } = await import('@fastify/swagger-ui');
-  await app.register(swaggerUi, { routePrefix: '/docs/api', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(async (docs) => {
+    // The interactive page and its assets are public, like the document.
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), access: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs/api', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  });
 }

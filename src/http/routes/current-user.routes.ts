@@ -1,96 +1,99 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
-import { principalOf } from '#src/http/principal.js';
-import { resource } from '#src/http/resource.js';
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { presentUser, presentWhoAmI } from '#src/http/presenters/user.presenter.js';
+import { op, resource } from '#src/http/route.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import { HotkeysBodyDoc, HotkeysInvalidSchema, HotkeysQuery, HotkeysSchema } from '#src/http/schemas/hotkeys.schema.js';
 import { profileChangesFrom, UserObjectSchema, UserPatchBody, WhoAmISchema } from '#src/http/schemas/user.schema.js';
-import { labelStudioPermissionsFor } from '#src/policies/permissions.js';
-import { presentUser } from '#src/presenters/user.presenter.js';
 
 const TokenSchema = Type.Object({ token: Type.String() });
-const hotkeysTags = ['Current user'];
+const tags = ['Current user'];
 
 /** `?project=` as sent; with repeats, the last one counts (as Django's QueryDict.get). */
-function projectParam(request: FastifyRequest): string | undefined {
-  const value = (request.query as Record<string, unknown> | undefined)?.project;
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === undefined ? undefined : String(last);
+function projectParam(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 /** Current user: /api/current-user/* (spec §5.3). */
 export async function currentUserRoutes(app: FastifyInstance): Promise<void> {
-  const { users, legacyTokens, hotkeys, access } = app.ctx.services;
-  const host = app.ctx.config.host;
+  const { profiles, legacyTokens, hotkeys } = app.ctx.services;
+  const host = app.ctx.config.server.host;
 
   resource(app, '/api/current-user/whoami', {
-    GET: {
-      schema: { tags: ['Current user'], summary: 'The authenticated user, with permissions', response: { 200: WhoAmISchema, ...errorResponses(401) } },
-      handler: async (request) => {
-        const { user } = principalOf(request);
-        const [organizationMeta, role] = await Promise.all([users.organizationMeta(user), access.roleOf(user)]);
-        return { ...presentUser(user, { organizationMeta, host: app.ctx.config.host }), permissions: labelStudioPermissionsFor(role) };
+    GET: op({
+      access: { permission: 'account.view' },
+      schema: { tags, summary: 'The authenticated user, with their memberships and permissions', response: { 200: WhoAmISchema, ...errorResponses(401, 403) } },
+      handler: async (_request, _reply, ctx) => {
+        const { user, organizationMeta, memberships } = await profiles.own(ctx);
+        return presentWhoAmI(user, memberships, { organizationMeta, host });
       },
-    },
+    }),
   });
 
   resource(app, '/api/current-user/token', {
-    GET: {
-      schema: { tags: ['Current user'], summary: "The user's legacy API token", response: { 200: TokenSchema, ...errorResponses(401) } },
-      handler: async (request) => ({ token: await legacyTokens.reveal(principalOf(request).user.id) }),
-    },
+    GET: op({
+      access: { permission: 'account.view' },
+      noStore: true,
+      schema: { tags, summary: "The user's legacy API token", response: { 200: TokenSchema, ...errorResponses(401, 403) } },
+      handler: async (_request, _reply, ctx) => ({ token: await legacyTokens.reveal(ctx, ctx.actor.user.id) }),
+    }),
   });
 
   resource(app, '/api/current-user/reset-token/', {
-    POST: {
+    POST: op({
+      access: { permission: 'account.change' },
+      noStore: true,
       schema: {
-        tags: ['Current user'],
+        tags,
         summary: 'Replace the legacy API token; the old one stops working at once',
-        response: { 201: TokenSchema, ...errorResponses(401) },
+        response: { 201: TokenSchema, ...errorResponses(401, 403) },
       },
-      handler: async (request, reply) => {
+      handler: async (_request, reply, ctx) => {
         reply.status(201);
-        return { token: await legacyTokens.issue(principalOf(request).user.id) };
+        return { token: await legacyTokens.reset(ctx) };
       },
-    },
+    }),
   });
 
   resource(app, '/api/current-user', {
-    GET: {
-      schema: { tags: ['Current user'], summary: 'Your own user object', response: { 200: UserObjectSchema, ...errorResponses(401) } },
-      handler: async (request) => {
-        const { user } = principalOf(request);
-        return presentUser(user, { organizationMeta: await users.organizationMeta(user), host });
+    GET: op({
+      access: { permission: 'account.view' },
+      schema: { tags, summary: 'Your own user object', response: { 200: UserObjectSchema, ...errorResponses(401, 403) } },
+      handler: async (_request, _reply, ctx) => {
+        const { user, organizationMeta } = await profiles.own(ctx);
+        return presentUser(user, { organizationMeta, host });
       },
-    },
-    PATCH: {
+    }),
+    PATCH: op({
+      access: { permission: 'account.change' },
       schema: {
-        tags: ['Current user'],
+        tags,
         summary: 'Update your own profile; email is read-only (405 after saving the rest)',
         body: UserPatchBody,
-        response: { 200: UserObjectSchema, ...errorResponses(400, 401, 405) },
+        response: { 200: UserObjectSchema, ...errorResponses(400, 401, 403, 405) },
       },
-      handler: async (request) => {
-        const changes = profileChangesFrom(request.body as Static<typeof UserPatchBody> | undefined);
-        const user = await users.updateSelf(principalOf(request).user, changes);
-        return presentUser(user, { organizationMeta: await users.organizationMeta(user), host });
+      handler: async (request, _reply, ctx) => {
+        const { user, organizationMeta } = await profiles.updateSelf(ctx, profileChangesFrom(request.body));
+        return presentUser(user, { organizationMeta, host });
       },
-    },
+    }),
   });
 
   resource(app, '/api/current-user/hotkeys/', {
-    GET: {
+    GET: op({
+      access: { permission: 'account.view' },
       schema: {
-        tags: hotkeysTags,
+        tags,
         summary: 'Your hotkeys: the account map, or your override for ?project= ({} when none)',
         querystring: HotkeysQuery,
         response: { 200: HotkeysSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
-      handler: async (request) => ({ custom_hotkeys: await hotkeys.get(principalOf(request).user, projectParam(request)) }),
-    },
-    PATCH: {
+      handler: async (request, _reply, ctx) => ({ custom_hotkeys: await hotkeys.get(ctx, projectParam(request.query.project)) }),
+    }),
+    PATCH: op({
+      access: { permission: 'account.change' },
       schema: {
-        tags: hotkeysTags,
+        tags,
         summary: 'Replace your hotkey map, or your override for ?project= ({} removes the override)',
         querystring: HotkeysQuery,
         body: HotkeysBodyDoc,
@@ -100,11 +103,9 @@ export async function currentUserRoutes(app: FastifyInstance): Promise<void> {
           ...errorResponses(401, 403, 404, 500),
         },
       },
-      handler: async (request, reply) => {
-        const result = await hotkeys.replace(principalOf(request).user, request.body, projectParam(request));
-        if (!result.ok) return reply.status(400).send({ error: 'Invalid hotkeys configuration', details: result.details });
-        return { custom_hotkeys: result.customHotkeys };
-      },
-    },
+      handler: async (request, _reply, ctx) => ({
+        custom_hotkeys: await hotkeys.replace(ctx, request.body, projectParam(request.query.project)),
+      }),
+    }),
   });
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Static } from '@sinclair/typebox';
 import { parseBooleanParam, parsePageRequest } from '#src/domain/pagination.js';
-import { principalOf } from '#src/http/principal.js';
-import { resource } from '#src/http/resource.js';
+import { presentMemberDetail, presentMemberListItem } from '#src/http/presenters/membership.presenter.js';
+import { presentPage } from '#src/http/presenters/pagination.presenter.js';
+import { op, resource } from '#src/http/route.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import {
   DetailOnlySchema,
@@ -13,21 +13,21 @@ import {
   MemberParams,
   OrganizationParams,
 } from '#src/http/schemas/organization.schema.js';
-import { presentMemberDetail, presentMemberListItem } from '#src/presenters/membership.presenter.js';
-import { presentPage } from '#src/presenters/pagination.presenter.js';
 
 const tags = ['Organizations'];
 
-/** Label Studio's memberships page size, and what `page_size=-1` ("everyone") stands for. */
-const MEMBER_PAGE_RULES = { defaultSize: 20, unlimitedSize: 1_000_000 };
+/** Label Studio's memberships page size; `page_size=-1` (and anything larger) means everyone, as a million. */
+const MEMBER_PAGE_RULES = { defaultSize: 20, maxSize: 1_000_000, unlimitedSize: 1_000_000 };
 
 /** Members of an organization: /api/organizations/{id}/memberships[/{user_id}/] (spec §5.4). */
 export async function membershipRoutes(app: FastifyInstance): Promise<void> {
-  const { organizations, memberships, access } = app.ctx.services;
-  const host = app.ctx.config.host;
+  const { memberships } = app.ctx.services;
+  const host = app.ctx.config.server.host;
 
   resource(app, '/api/organizations/:id/memberships', {
-    GET: {
+    GET: op({
+      // Outsiders (removed members included) learn nothing about the organization: 404.
+      access: { permission: 'members.view', organization: { param: 'id', outsiders: 'not_found' } },
       schema: {
         tags,
         summary: 'Members of the organization, paginated; removed members are shown as "Deleted User"',
@@ -35,13 +35,9 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
         querystring: MemberListQuery,
         response: { 200: MemberPageSchema, ...errorResponses(400, 401, 403, 404) },
       },
-      handler: async (request) => {
-        const { id } = request.params as Static<typeof OrganizationParams>;
-        const query = request.query as Static<typeof MemberListQuery>;
-        // Outsiders (removed members included) learn nothing about the organization: 404.
-        const actor = await organizations.actorIn(principalOf(request).user, id, 'not_found');
-        access.authorize(actor, 'members.view');
-        const { window, entries } = await memberships.list(actor, {
+      handler: async (request, _reply, ctx) => {
+        const { query } = request;
+        const { window, entries } = await memberships.list(ctx, {
           page: parsePageRequest(query, MEMBER_PAGE_RULES),
           search: query.search,
           ordering: query.ordering,
@@ -53,11 +49,13 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
           request.url,
         );
       },
-    },
+    }),
   });
 
+  const member = { param: 'id', outsiders: 'forbidden' } as const;
   resource(app, '/api/organizations/:id/memberships/:user_id', {
-    GET: {
+    GET: op({
+      access: { permission: 'members.view', organization: member },
       schema: {
         tags,
         summary: "One member's contributions to the organization",
@@ -65,31 +63,23 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
         querystring: MemberDetailQuery,
         response: { 200: MemberDetailSchema, ...errorResponses(400, 401, 403, 404) },
       },
-      handler: async (request) => {
-        const { id, user_id: userId } = request.params as Static<typeof MemberParams>;
-        const query = request.query as Static<typeof MemberDetailQuery>;
-        const actor = await organizations.actorIn(principalOf(request).user, id, 'forbidden');
-        access.authorize(actor, 'members.view');
-        const withProjects = parseBooleanParam(query.contributed_to_projects, 'contributed_to_projects') ?? false;
-        return presentMemberDetail(await memberships.detail(actor, userId, withProjects));
+      handler: async (request, _reply, ctx) => {
+        const withProjects = parseBooleanParam(request.query.contributed_to_projects, 'contributed_to_projects') ?? false;
+        return presentMemberDetail(await memberships.detail(ctx, request.params.user_id, withProjects));
       },
-    },
-    DELETE: {
+    }),
+    DELETE: op({
+      access: { permission: 'members.delete', organization: member },
       schema: {
         tags,
         summary: 'Remove a member (soft delete; owner only). Removing yourself answers 405.',
         params: MemberParams,
         response: { 204: { type: 'null', description: 'Removed' }, 405: DetailOnlySchema, ...errorResponses(401, 403, 404) },
       },
-      handler: async (request, reply) => {
-        const { id, user_id: userId } = request.params as Static<typeof MemberParams>;
-        const actor = await organizations.actorIn(principalOf(request).user, id, 'forbidden');
-        access.authorize(actor, 'members.delete');
-        if ((await memberships.remove(actor, userId)) === 'self') {
-          return reply.status(405).send({ detail: 'User cannot soft delete self' });
-        }
+      handler: async (request, reply, ctx) => {
+        await memberships.remove(ctx, request.params.user_id);
         return reply.status(204).send();
       },
-    },
+    }),
   });
 }

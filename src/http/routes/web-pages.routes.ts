@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '#src/errors.js';
+import { accessSuspendedPage } from '#src/http/pages/auth-pages.js';
 
 /** Page paths the web app renders; each answers with its index.html (spec §5.1). */
 const PAGE_PATHS = ['/organization/', '/organization/*', '/people/', '/user/account/', '/user/account/*', '/projects/', '/projects/:id'];
@@ -43,7 +45,7 @@ export async function webPagesRoutes(app: FastifyInstance, options: WebPagesOpti
   await app.register(async (assets) => {
     // Assets are public and need no session lookup.
     assets.addHook('onRoute', (route) => {
-      route.config = { ...(route.config ?? {}), auth: 'none' };
+      route.config = { ...(route.config ?? {}), access: 'public' };
     });
     await assets.register(fastifyStatic, {
       root: distDir,
@@ -59,8 +61,14 @@ export async function webPagesRoutes(app: FastifyInstance, options: WebPagesOpti
   });
 
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.principal) {
-      return reply.redirect(`/user/login/?next=${encodeURIComponent(request.url)}`);
+    const { principal } = request.action;
+    if (!principal) return reply.redirect(`/user/login/?next=${encodeURIComponent(request.url)}`);
+    // A deactivated or pending member (or one removed from every organization) gets a page that says so, not an app of 403s.
+    try {
+      await app.ctx.deps.actors.inActiveOrganization(principal);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.code.startsWith('membership.')) throw error;
+      return reply.status(403).type('text/html; charset=utf-8').send(accessSuspendedPage(error.detail));
     }
     const html = loadIndex();
     if (!html) return reply.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
@@ -68,6 +76,6 @@ export async function webPagesRoutes(app: FastifyInstance, options: WebPagesOpti
   };
 
   for (const url of PAGE_PATHS) {
-    app.get(url, { config: { auth: 'optional' }, schema: { hide: true } }, page);
+    app.get(url, { config: { access: 'optional' }, schema: { hide: true } }, page);
   }
 }

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MAX_ROW_ID } from '#src/domain/limits.js';
 
 /** Label Studio's error envelope, as documented in every route's error responses. */
 export const ErrorEnvelope = Type.Object(
@@ -9,6 +10,7 @@ export const ErrorEnvelope = Type.Object(
     detail: Type.String(),
     exc_info: Type.Null(),
     validation_errors: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    code: Type.String({ description: 'Stable error code, e.g. `user.email_taken`, `membership.deactivated`, `auth.csrf_failed`' }),
   },
   { $id: 'ErrorEnvelope', additionalProperties: true },
 );
@@ -28,7 +30,22 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const NullableInput = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
 /** A database row id: PostgreSQL `integer` bounds (ids outside them answer 404, see http/validator.ts). */
-export const RowId = Type.Integer({ minimum: 1, maximum: 2147483647 });
+export const RowId = Type.Integer({ minimum: 1, maximum: MAX_ROW_ID });
+
+/** DRF's page object around any item schema: the one page shape. */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({
+    count: Type.Integer(),
+    next: Nullable(Type.String()),
+    previous: Nullable(Type.String()),
+    results: Type.Array(item),
+  });
+
+/** `page` and `page_size` as DRF reads them (text: invalid sizes fall back to the default). */
+export const PageQueryFields = {
+  page: Type.Optional(Type.String({ maxLength: 20, description: '1-based page number (or `last`); past the end → 404 "Invalid page."' })),
+  page_size: Type.Optional(Type.String({ maxLength: 20, description: 'Items per page; invalid values fall back to the default, large ones to the maximum' })),
+};
 
 /** Path parameter `{id}`. */
 export const IdParams = Type.Object({ id: RowId });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, NullableInput, RowId } from '#src/http/schemas/common.schema.js';
+import { Nullable, NullableInput, PageOf, PageQueryFields, RowId } from '#src/http/schemas/common.schema.js';
 import { UserJsonSchema } from '#src/http/schemas/user.schema.js';
 
 export const OrganizationParams = Type.Object({ id: RowId });
@@ -46,18 +46,14 @@ export const OrganizationPatchSchema = Type.Object(
 
 export const InviteSchema = Type.Object({ invite_url: Type.String(), token: Type.String() });
 
-const BooleanWord = Type.String({ description: '1/0, true/false or yes/no' });
-const PageQuery = {
-  page: Type.Optional(Type.String({ description: '1-based page number (or `last`); past the end → 404 "Invalid page."' })),
-  page_size: Type.Optional(Type.String({ description: 'Items per page; invalid values fall back to the default' })),
-};
+const BooleanWord = Type.String({ maxLength: 10, description: '1/0, true/false or yes/no' });
 
 export const MemberListQuery = Type.Object({
-  ...PageQuery,
+  ...PageQueryFields,
   contributed_to_projects: Type.Optional(BooleanWord),
   search: Type.Optional(Type.String({ maxLength: 256, description: 'Substring of first name, last name, e-mail or username' })),
   ordering: Type.Optional(
-    Type.String({ description: 'email, first_name, last_name, last_activity, username or date_joined; a leading - sorts descending' }),
+    Type.String({ maxLength: 40, description: 'email, first_name, last_name, last_activity, username or date_joined; a leading - sorts descending' }),
   ),
 });
 
@@ -76,12 +72,7 @@ export const MemberListItemSchema = Type.Object({
   role: Type.String({ description: 'OW, AD, MA, RE, AN, NO or DI' }),
 });
 
-export const MemberPageSchema = Type.Object({
-  count: Type.Integer(),
-  next: Nullable(Type.String()),
-  previous: Nullable(Type.String()),
-  results: Type.Array(MemberListItemSchema),
-});
+export const MemberPageSchema = PageOf(MemberListItemSchema);
 
 /** Membership detail (§6.4) plus our role code. */
 export const MemberDetailSchema = Type.Object({

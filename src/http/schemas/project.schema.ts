@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '#src/http/schemas/common.schema.js';
-import { NullableInput, RowId } from '#src/http/schemas/common.schema.js';
+import { Nullable, NullableInput, PageOf, PageQueryFields, RowId } from '#src/http/schemas/common.schema.js';
 
 export const ProjectParams = Type.Object({ id: RowId });
 export const TaskParams = Type.Object({ id: RowId });
@@ -39,17 +38,9 @@ export const ProjectSchema = Type.Object({
   total_annotations_number: Type.Integer(),
 });
 
-export const ProjectPageSchema = Type.Object({
-  count: Type.Integer(),
-  next: Nullable(Type.String()),
-  previous: Nullable(Type.String()),
-  results: Type.Array(ProjectSchema),
-});
+export const ProjectPageSchema = PageOf(ProjectSchema);
 
-export const PageQuerySchema = Type.Object({
-  page: Type.Optional(Type.String({ description: '1-based page number (or `last`); past the end → 404 "Invalid page."' })),
-  page_size: Type.Optional(Type.String({ description: 'Items per page (at most 1000)' })),
-});
+export const PageQuerySchema = Type.Object(PageQueryFields);
 
 export const ImportQuerySchema = Type.Object({
   return_task_ids: Type.Optional(Type.String({ description: 'true to get `task_ids` back' })),
@@ -76,8 +67,7 @@ export const ImportResultSchema = Type.Object({
 
 export const TaskListQuerySchema = Type.Object({
   project: RowId,
-  page: Type.Optional(Type.String()),
-  page_size: Type.Optional(Type.String({ description: 'Tasks per page (default 100, at most 1000)' })),
+  ...PageQueryFields,
   fields: Type.Optional(Type.String({ description: 'Accepted and ignored (the SDK sends fields=all)' })),
 });
 

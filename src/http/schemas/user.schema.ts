@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_ROW_ID } from '#src/domain/limits.js';
 import { IdParams, Nullable } from '#src/http/schemas/common.schema.js';
-import type { ProfileChanges } from '#src/services/user.service.js';
+import type { ProfileChanges } from '#src/services/profile.service.js';
 
 /** Label Studio's user object (§6.1). */
 export const UserJsonSchema = Type.Object(
@@ -23,12 +24,27 @@ export const UserJsonSchema = Type.Object(
   { $id: 'User' },
 );
 
-export const WhoAmISchema = Type.Composite([Type.Omit(UserJsonSchema, []), Type.Object({ permissions: Type.Array(Type.String()) })], {
-  $id: 'WhoAmIUser',
-});
-
 /** Label Studio's user object without a schema id, for embedding in arrays and other responses. */
 export const UserObjectSchema = Type.Omit(UserJsonSchema, []);
+
+/** A membership as Label Studio Enterprise's whoami shows it (`organization_membership`, `org_membership[]`). */
+export const OrganizationMembershipSchema = Type.Object({
+  role: Type.String({ description: 'OW, AD, MA, RE, AN, NO (pending) or DI (deactivated)' }),
+  active: Type.Boolean({ description: 'False for pending and deactivated members' }),
+  organization_id: Type.Integer(),
+});
+
+export const WhoAmISchema = Type.Composite(
+  [
+    UserObjectSchema,
+    Type.Object({
+      organization_membership: Nullable(OrganizationMembershipSchema),
+      org_membership: Type.Array(OrganizationMembershipSchema),
+      permissions: Type.Array(Type.String(), { description: 'The permission keys the caller holds in the active organization' }),
+    }),
+  ],
+  { $id: 'WhoAmIUser' },
+);
 
 export const UserListSchema = Type.Array(UserObjectSchema);
 
@@ -58,7 +74,7 @@ export const UserCreateBody = Type.Object({
 export const UserPatchBody = Type.Object({
   username: Type.Optional(Type.String({ minLength: 1, maxLength: NAME_MAX })),
   ...ProfileFields,
-  active_organization: Type.Optional(Type.Integer({ minimum: 1, description: 'An organization where the user is a member' })),
+  active_organization: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ROW_ID, description: 'An organization where you are a member (your own account only)' })),
   email: Type.Optional(Type.Unknown({ description: 'Read-only: the other fields are saved, then 405' })),
 });
 

@@ -7,6 +7,8 @@ import type { ColumnDataType, CreateTableBuilder } from 'kysely';
 export interface ColumnTypes {
   timestamp: ColumnDataType;
   boolean: ColumnDataType;
+  /** Raw bytes (SQLite blob, PostgreSQL bytea). */
+  binary: ColumnDataType;
   /** Adds the auto-incrementing integer primary key named `id`. */
   addId<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
 }

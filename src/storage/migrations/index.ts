@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { ColumnTypes } from '#src/storage/migrations/column-types.js';
 import * as accountsCore from '#src/storage/migrations/0001-accounts-core.migration.js';
 import * as tokensProjects from '#src/storage/migrations/0002-tokens-projects.migration.js';
+import * as portsAndSealedInvites from '#src/storage/migrations/0003-ports-and-sealed-invites.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -11,6 +12,7 @@ interface MigrationModule {
 const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0001-accounts-core', accountsCore],
   ['0002-tokens-projects', tokensProjects],
+  ['0003-ports-and-sealed-invites', portsAndSealedInvites],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */

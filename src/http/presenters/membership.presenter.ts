@@ -1,9 +1,11 @@
-import { presentDateTime } from '#src/presenters/datetime.presenter.js';
-import { presentUser } from '#src/presenters/user.presenter.js';
+import type { Static } from '@sinclair/typebox';
+import { presentDateTime } from '#src/http/presenters/datetime.presenter.js';
+import { presentUser } from '#src/http/presenters/user.presenter.js';
+import type { MemberDetailSchema, MemberListItemSchema } from '#src/http/schemas/organization.schema.js';
 import type { MemberDetail, MemberListEntry } from '#src/services/membership.service.js';
 
 /** Membership list item (§6.3): project lists at both levels (the copies inside `user` are Label Studio's legacy), plus the role. */
-export function presentMemberListItem(entry: MemberListEntry, host: string) {
+export function presentMemberListItem(entry: MemberListEntry, host: string): Static<typeof MemberListItemSchema> {
   return {
     id: entry.membership.id,
     organization: entry.membership.organization_id,
@@ -19,7 +21,7 @@ export function presentMemberListItem(entry: MemberListEntry, host: string) {
 }
 
 /** Membership detail (§6.4), plus the role. */
-export function presentMemberDetail(detail: MemberDetail) {
+export function presentMemberDetail(detail: MemberDetail): Static<typeof MemberDetailSchema> {
   return {
     user: detail.membership.user_id,
     organization: detail.membership.organization_id,

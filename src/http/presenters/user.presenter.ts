@@ -1,5 +1,8 @@
-import type { UserRow } from '#src/storage/schema.js';
-import { presentDateTime } from '#src/presenters/datetime.presenter.js';
+import type { Static } from '@sinclair/typebox';
+import type { OrganizationMembershipSchema, UserObjectSchema, WhoAmISchema } from '#src/http/schemas/user.schema.js';
+import { presentDateTime } from '#src/http/presenters/datetime.presenter.js';
+import { isActiveRole, permissionsOf } from '#src/policies/permissions.js';
+import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
 export interface OrganizationMeta {
   title: string;
@@ -7,22 +10,7 @@ export interface OrganizationMeta {
 }
 
 /** Label Studio's user object (§6.1), fields in its order. */
-export interface UserJson {
-  id: number;
-  first_name: string;
-  last_name: string;
-  username: string;
-  email: string;
-  last_activity: string | null;
-  custom_hotkeys: Record<string, unknown>;
-  avatar: string | null;
-  initials: string;
-  phone: string;
-  active_organization: number | null;
-  active_organization_meta: OrganizationMeta;
-  allow_newsletters: boolean | null;
-  date_joined: string;
-}
+export type UserJson = Static<typeof UserObjectSchema>;
 
 export interface PresentUserOptions {
   /** Title and owner e-mail of the user's active organization, when it has one. */
@@ -72,5 +60,25 @@ export function presentUser(user: UserRow, options: PresentUserOptions = {}): Us
     active_organization_meta: options.organizationMeta ?? { title: '', email: '' },
     allow_newsletters: user.allow_newsletters,
     date_joined: presentDateTime(user.date_joined),
+  };
+}
+
+/** A membership as whoami shows it (Label Studio Enterprise's `organization_membership`). */
+function presentMembership(membership: MembershipRow): Static<typeof OrganizationMembershipSchema> {
+  return { role: membership.role, active: isActiveRole(membership.role), organization_id: membership.organization_id };
+}
+
+/**
+ * whoami: the user, their membership in the active organization and all their live ones, and the permission keys
+ * their role holds there — what the web app shows and hides by, so it never copies the permission table.
+ */
+export function presentWhoAmI(user: UserRow, memberships: MembershipRow[], options: PresentUserOptions): Static<typeof WhoAmISchema> {
+  const active = memberships.find((m) => m.organization_id === user.active_organization_id);
+  const role: RoleCode | undefined = active?.role;
+  return {
+    ...presentUser(user, options),
+    organization_membership: active ? presentMembership(active) : null,
+    org_membership: memberships.map(presentMembership),
+    permissions: permissionsOf(role),
   };
 }

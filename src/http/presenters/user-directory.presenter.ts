@@ -1,5 +1,5 @@
 import type { DirectoryEntry } from '#src/repositories/user-directory.repository.js';
-import { presentUser, type UserJson } from '#src/presenters/user.presenter.js';
+import { presentUser, type UserJson } from '#src/http/presenters/user.presenter.js';
 
 /**
  * A user as their organization sees them. Removed members are masked ("Deleted User"); we also hide which

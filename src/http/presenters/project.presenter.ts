@@ -1,7 +1,9 @@
+import type { Static } from '@sinclair/typebox';
+import type { AnnotationSchema, ProjectSchema, TaskSchema } from '#src/http/schemas/project.schema.js';
 import type { ProjectDetailRow, TaskWithCountRow } from '#src/repositories/project.repository.js';
 import type { AnnotationRow } from '#src/storage/schema.js';
-import { presentDateTime } from '#src/presenters/datetime.presenter.js';
-import { avatarUrl } from '#src/presenters/user.presenter.js';
+import { presentDateTime } from '#src/http/presenters/datetime.presenter.js';
+import { avatarUrl } from '#src/http/presenters/user.presenter.js';
 
 /** Parses a JSON column; a value that is not valid JSON (never written by this server) reads as `fallback`. */
 function parseJson<T>(raw: string, fallback: T, accept: (value: unknown) => value is T): T {
@@ -17,7 +19,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Project object, Label Studio's field order for the fields this server keeps. */
-export function presentProject(project: ProjectDetailRow, host: string) {
+export function presentProject(project: ProjectDetailRow, host: string): Static<typeof ProjectSchema> {
   return {
     id: project.id,
     title: project.title,
@@ -41,7 +43,7 @@ export function presentProject(project: ProjectDetailRow, host: string) {
   };
 }
 
-export function presentTask(task: TaskWithCountRow) {
+export function presentTask(task: TaskWithCountRow): Static<typeof TaskSchema> {
   return {
     id: task.id,
     data: parseJson(task.data, {}, isObject),
@@ -53,7 +55,7 @@ export function presentTask(task: TaskWithCountRow) {
   };
 }
 
-export function presentAnnotation(annotation: AnnotationRow) {
+export function presentAnnotation(annotation: AnnotationRow): Static<typeof AnnotationSchema> {
   return {
     id: annotation.id,
     task: annotation.task_id,

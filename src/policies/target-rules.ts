@@ -1,0 +1,69 @@
+import { AppError } from '#src/errors.js';
+import type { Actor } from '#src/policies/action-context.js';
+import { roleAllows } from '#src/policies/permissions.js';
+import type { RoleCode } from '#src/storage/schema.js';
+
+/** Higher acts on lower or equal, never the reverse; pending and deactivated members outrank nobody. */
+export const ROLE_RANK: Readonly<Record<RoleCode, number>> = { OW: 50, AD: 40, MA: 30, RE: 20, AN: 10, NO: 0, DI: 0 };
+
+export const OWNER_PROTECTED_MESSAGE = 'Only the organization owner may change their own account.';
+export const OWNER_UNDELETABLE_MESSAGE = 'The organization owner cannot be deleted';
+export const SELF_DELETION_MESSAGE = 'You cannot delete your own account.';
+export const OTHER_ORGANIZATION_MESSAGE = 'This user is a member of another organization and cannot be deleted from here.';
+export const HIGHER_ROLE_MESSAGE = 'You cannot act on a member whose role is higher than yours.';
+export const SELF_REMOVAL_MESSAGE = 'User cannot soft delete self';
+
+/** What the rules need to know about the person acted on. */
+export interface TargetFacts {
+  userId: number;
+  /** Their role in the actor's organization (their membership there, removed or not). */
+  role: RoleCode;
+  /** True when they created an organization: Label Studio never hard-deletes an organization's owner. */
+  createdAnOrganization?: boolean;
+  /** True when they still belong to an organization other than the actor's. */
+  memberElsewhere?: boolean;
+}
+
+/** Who may act on whom. Each rule answers the refusal to raise, or null when the action may go ahead. */
+export type TargetRule = 'change_user' | 'remove_member' | 'delete_user';
+
+const higherRole = (actor: Actor, target: TargetFacts): boolean => ROLE_RANK[target.role] > ROLE_RANK[actor.role];
+
+const RULES: Record<TargetRule, (actor: Actor, target: TargetFacts) => AppError | null> = {
+  /** Profile and avatar: yourself always; the owner only themself; others with `users.change`, never a higher role. */
+  change_user: (actor, target) => {
+    if (target.userId === actor.user.id) return null;
+    if (target.role === 'OW') return AppError.forbidden(OWNER_PROTECTED_MESSAGE, 'membership.owner_protected');
+    if (!roleAllows(actor.role, 'users.change')) return AppError.forbidden();
+    if (higherRole(actor, target)) return AppError.forbidden(HIGHER_ROLE_MESSAGE);
+    return null;
+  },
+  /** Soft removal from the organization: never yourself (Label Studio's own 405 body), never the owner or a higher role. */
+  remove_member: (actor, target) => {
+    if (target.userId === actor.user.id) {
+      return new AppError('membership.self_removal', SELF_REMOVAL_MESSAGE, { body: { detail: SELF_REMOVAL_MESSAGE } });
+    }
+    if (target.role === 'OW') return AppError.forbidden('The organization owner cannot be removed.', 'membership.owner_protected');
+    if (higherRole(actor, target)) return AppError.forbidden(HIGHER_ROLE_MESSAGE);
+    return null;
+  },
+  /** Deleting the account for good: never an organization's creator, never yourself, never someone another organization still has. */
+  delete_user: (actor, target) => {
+    if (target.createdAnOrganization) return AppError.forbidden(OWNER_UNDELETABLE_MESSAGE, 'membership.owner_protected');
+    if (target.userId === actor.user.id) return AppError.forbidden(SELF_DELETION_MESSAGE, 'user.self_deletion');
+    if (higherRole(actor, target)) return AppError.forbidden(HIGHER_ROLE_MESSAGE);
+    if (target.memberElsewhere) return AppError.forbidden(OTHER_ORGANIZATION_MESSAGE, 'user.in_other_organization');
+    return null;
+  },
+};
+
+/** The refusal `rule` gives for this actor and target, or null. */
+export function targetRefusal(rule: TargetRule, actor: Actor, target: TargetFacts): AppError | null {
+  return RULES[rule](actor, target);
+}
+
+/** Throws the refusal, if any. */
+export function assertTarget(rule: TargetRule, actor: Actor, target: TargetFacts): void {
+  const refusal = targetRefusal(rule, actor, target);
+  if (refusal) throw refusal;
+}

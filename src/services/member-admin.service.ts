@@ -1,0 +1,105 @@
+import { nowIso } from '#src/clock.js';
+import { hotkeysProblem } from '#src/domain/hotkeys.js';
+import { AppError, type ValidationErrors } from '#src/errors.js';
+import type { MemberContext } from '#src/policies/action-context.js';
+import { DEFAULT_MEMBER_ROLE } from '#src/policies/permissions.js';
+import { assertTarget } from '#src/policies/target-rules.js';
+import type { DirectoryEntry } from '#src/repositories/user-directory.repository.js';
+import type { AccountService } from '#src/services/account.service.js';
+import type { ProfileService } from '#src/services/profile.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+
+/** POST /api/users/. */
+export interface NewMemberInput {
+  email: string;
+  username: string;
+  password?: string | null;
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  allowNewsletters?: boolean | null;
+  customHotkeys?: unknown;
+}
+
+/** The users of an organization as administrators manage them: list, create, delete for good. */
+export class MemberAdminService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly accounts: AccountService,
+    private readonly profiles: ProfileService,
+  ) {}
+
+  /** Everyone with a membership (removed or not) in the actor's organization, by id, in one query. */
+  list(ctx: MemberContext): Promise<DirectoryEntry[]> {
+    return this.deps.repos.userDirectory.list(ctx.actor.organizationId);
+  }
+
+  find(ctx: MemberContext, userId: number): Promise<DirectoryEntry> {
+    return this.profiles.findInOrganization(ctx, userId);
+  }
+
+  /**
+   * Creates a user who joins the actor's organization with the default role (whatever organization the body
+   * names), with a password when one is given so they can log in.
+   */
+  async create(ctx: MemberContext, input: NewMemberInput): Promise<DirectoryEntry> {
+    const username = input.username.trim();
+    const problems: ValidationErrors = {};
+    if (!username) problems.username = ['This field may not be blank.'];
+    const hotkeys = input.customHotkeys === undefined ? null : hotkeysProblem(input.customHotkeys);
+    if (hotkeys) problems.custom_hotkeys = [hotkeys];
+    let passwordHash: string | null = null;
+    if (input.password != null) {
+      try {
+        passwordHash = await this.accounts.hashNewPassword(input.password, {
+          email: input.email,
+          username,
+          firstName: input.firstName,
+          lastName: input.lastName,
+        });
+      } catch (error) {
+        if (!(error instanceof AppError) || !error.validationErrors) throw error;
+        Object.assign(problems, error.validationErrors);
+      }
+    }
+    if (Object.keys(problems).length > 0) throw AppError.validation(problems);
+    const organizationId = ctx.actor.organizationId;
+    const user = await this.deps.uow.run(ctx, async (tx) => {
+      const created = await this.accounts.create(tx, {
+        email: input.email,
+        passwordHash,
+        username,
+        firstName: input.firstName?.trim(),
+        lastName: input.lastName?.trim(),
+        phone: input.phone?.trim(),
+        allowNewsletters: input.allowNewsletters,
+        customHotkeys: JSON.stringify(input.customHotkeys ?? {}),
+      });
+      await tx.repos.memberships.insert(created.id, organizationId, DEFAULT_MEMBER_ROLE, nowIso(this.deps.clock));
+      await tx.repos.users.update(created.id, { active_organization_id: organizationId });
+      return created;
+    });
+    return this.profiles.findInOrganization(ctx, user.id);
+  }
+
+  /**
+   * Hard-deletes a user of the actor's organization within the `delete_user` target rule (never an organization's
+   * creator, never yourself, never someone another organization still has). Their work stays, authorless; their
+   * avatar file goes once the deletion is committed.
+   */
+  async delete(ctx: MemberContext, userId: number): Promise<void> {
+    const entry = await this.profiles.findInOrganization(ctx, userId);
+    const { repos } = this.deps;
+    const memberships = await repos.memberships.listActiveForUser(userId);
+    assertTarget('delete_user', ctx.actor, {
+      userId,
+      role: entry.membershipRole,
+      createdAnOrganization: await repos.users.createdAnOrganization(userId),
+      memberElsewhere: memberships.some((m) => m.organization_id !== ctx.actor.organizationId),
+    });
+    await this.deps.uow.run(ctx, async (tx) => {
+      await tx.repos.users.delete(userId);
+      if (entry.user.avatar) await this.deps.files.remove(tx, entry.user.avatar);
+    });
+  }
+}
