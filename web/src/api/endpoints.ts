@@ -1,14 +1,21 @@
 import { http } from './client';
 import type {
+  AvatarSaved,
+  CreatedToken,
   Invite,
+  JsonOf,
+  LegacyToken,
   ListedToken,
   MembershipDetail,
-  MembershipListItem,
+  MembershipPage,
   Organization,
-  Page,
   Project,
+  ProjectPage,
+  RevokeToken,
   TokenSettings,
+  TokenSettingsChanges,
   User,
+  UserChanges,
   WhoAmI,
 } from './types';
 
@@ -42,7 +49,7 @@ export const api = {
   organization: (id: number) => http.get<Organization>(`/organizations/${id}`),
 
   memberships: (orgId: number, q: MemberQuery, signal?: AbortSignal) =>
-    http.get<Page<MembershipListItem>>(
+    http.get<MembershipPage>(
       `/organizations/${orgId}/memberships`,
       {
         contributed_to_projects: 1,
@@ -58,26 +65,26 @@ export const api = {
   user: (id: number) => http.get<User>(`/users/${id}/`),
 
   invite: () => http.get<Invite>('/invite'),
-  resetInvite: () => http.post<Invite>('/invite/reset-token'),
+  resetInvite: () => http.post<JsonOf<'/api/invite/reset-token', 'post'>>('/invite/reset-token'),
 
-  updateUser: (id: number, fields: Partial<Pick<User, 'first_name' | 'last_name' | 'phone' | 'allow_newsletters'>>) =>
+  updateUser: (id: number, fields: UserChanges) =>
     http.patch<User>(`/users/${id}/`, fields),
   uploadAvatar: (id: number, file: File) => {
     const form = new FormData();
     form.append('avatar', file);
-    return http.upload<{ detail: string }>(`/users/${id}/avatar/`, form);
+    return http.upload<AvatarSaved>(`/users/${id}/avatar/`, form);
   },
   deleteAvatar: (id: number) => http.delete(`/users/${id}/avatar/`),
 
   tokenSettings: () => http.get<TokenSettings>('/jwt/settings'),
-  updateTokenSettings: (settings: TokenSettings) => http.post<TokenSettings>('/jwt/settings', settings),
+  updateTokenSettings: (settings: TokenSettingsChanges) => http.post<TokenSettings>('/jwt/settings', settings),
   personalTokens: () => http.get<ListedToken[]>('/token/'),
-  createPersonalToken: () => http.post<{ token: string }>('/token/'),
-  revokePersonalToken: (token: string) => http.post<void>('/token/blacklist/', { refresh: token }),
-  legacyToken: () => http.get<{ token: string }>('/current-user/token'),
-  resetLegacyToken: () => http.post<{ token: string }>('/current-user/reset-token/'),
+  createPersonalToken: () => http.post<CreatedToken>('/token/'),
+  revokePersonalToken: (token: string) => http.post<void>('/token/blacklist/', { refresh: token } satisfies RevokeToken),
+  legacyToken: () => http.get<LegacyToken>('/current-user/token'),
+  resetLegacyToken: () => http.post<JsonOf<'/api/current-user/reset-token/', 'post'>>('/current-user/reset-token/'),
 
   projects: (page: number, pageSize: number, signal?: AbortSignal) =>
-    http.get<Page<Project>>('/projects/', { page, page_size: pageSize }, signal),
+    http.get<ProjectPage>('/projects/', { page, page_size: pageSize }, signal),
   project: (id: number) => http.get<Project>(`/projects/${id}/`),
 };

@@ -1,91 +1,82 @@
-/** JSON shapes of the API (label-studio-spec.md §6), as the pages use them. */
+/**
+ * JSON shapes of the API as the pages use them, each derived from the server's OpenAPI document (openapi.gen.ts,
+ * written by `npm run api:types`), so a schema change on the server shows up here as a type error.
+ */
+import type { paths } from './openapi.gen';
 
+type HttpMethod = 'get' | 'put' | 'post' | 'patch' | 'delete';
+type ApiPath = keyof paths;
+
+/** The methods a path declares (the generator types the others as optional `never`). */
+type MethodOf<P extends ApiPath> = {
+  [M in HttpMethod]: paths[P][M] extends { responses: object } ? M : never;
+}[HttpMethod];
+
+type Operation<P extends ApiPath, M extends MethodOf<P>> = Extract<paths[P][M], { responses: object }>;
+type Responses<P extends ApiPath, M extends MethodOf<P>> = Operation<P, M>['responses'];
+type Json<Content> = Content extends { content: { 'application/json': infer Body } } ? Body : never;
+
+/** Statuses of an operation that come with a JSON body (204s and the like are left out). */
+type JsonStatusOf<P extends ApiPath, M extends MethodOf<P>> = {
+  [S in keyof Responses<P, M>]: Responses<P, M>[S] extends { content: { 'application/json': unknown } } ? S : never;
+}[keyof Responses<P, M>];
+
+type SuccessStatus = 200 | 201;
+
+/** Methods of a path whose success answer is JSON (a 204-only DELETE is not one). */
+type JsonMethodOf<P extends ApiPath> = {
+  [M in MethodOf<P>]: [Extract<JsonStatusOf<P, M>, SuccessStatus>] extends [never] ? never : M;
+}[MethodOf<P>];
+
+/**
+ * The JSON body `M P` answers with status `S` (by default its 200 or 201). A path, method or status the server
+ * does not declare, or a success without a JSON body, is a compile error here rather than a silent `never`.
+ */
+export type JsonOf<
+  P extends ApiPath,
+  M extends JsonMethodOf<P>,
+  S extends JsonStatusOf<P, M> = Extract<JsonStatusOf<P, M>, SuccessStatus>,
+> = Json<Responses<P, M>[S]>;
+
+/** Methods of a path that take a JSON request body (the generator types a missing one as optional `never`). */
+type JsonBodyMethodOf<P extends ApiPath> = {
+  [M in MethodOf<P>]: Operation<P, M> extends { requestBody?: never }
+    ? never
+    : Operation<P, M> extends { requestBody?: { content: { 'application/json': unknown } } }
+      ? M
+      : never;
+}[MethodOf<P>];
+
+/** The JSON request body `M P` takes. */
+export type JsonBodyOf<P extends ApiPath, M extends JsonBodyMethodOf<P>> = Json<NonNullable<Operation<P, M>['requestBody']>>;
+
+/**
+ * Label Studio's role codes. The server declares `role` as a plain string, so the pages narrow it
+ * (lib/roles.ts) instead of trusting it to be one of these.
+ */
 export type RoleCode = 'OW' | 'AD' | 'MA' | 'RE' | 'AN' | 'NO' | 'DI';
 
-export interface User {
-  id: number;
-  first_name: string;
-  last_name: string;
-  username: string;
-  email: string;
-  last_activity: string | null;
-  avatar: string | null;
-  initials: string;
-  phone: string;
-  active_organization: number | null;
-  active_organization_meta: { title: string; email: string };
-  allow_newsletters: boolean | null;
-  date_joined: string | null;
-}
+export type User = JsonOf<'/api/users/{id}/', 'get'>;
+export type WhoAmI = JsonOf<'/api/current-user/whoami', 'get'>;
+export type UserChanges = JsonBodyOf<'/api/users/{id}/', 'patch'>;
+export type AvatarSaved = JsonOf<'/api/users/{id}/avatar/', 'post'>;
 
-export interface WhoAmI extends User {
-  permissions: string[];
-}
+export type MembershipPage = JsonOf<'/api/organizations/{id}/memberships', 'get'>;
+export type MembershipListItem = MembershipPage['results'][number];
+export type MembershipDetail = JsonOf<'/api/organizations/{id}/memberships/{user_id}', 'get'>;
+export type ProjectRef = NonNullable<MembershipDetail['created_projects']>[number];
 
-export interface ProjectRef {
-  id: number;
-  title: string;
-}
+export type Organization = JsonOf<'/api/organizations/{id}', 'get'>;
+export type Invite = JsonOf<'/api/invite', 'get'>;
 
-export interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
-
-export interface MembershipListItem {
-  id: number;
-  organization: number;
-  user: User;
-  created_projects: ProjectRef[] | null;
-  contributed_to_projects: ProjectRef[] | null;
-  role?: RoleCode;
-}
-
-export interface MembershipDetail {
-  user: number;
-  organization: number;
-  contributed_projects_count: number;
-  annotations_count: number;
-  created_at: string;
-  created_projects: ProjectRef[] | null;
-  contributed_to_projects: ProjectRef[] | null;
-  role?: RoleCode;
-}
-
-export interface Organization {
-  id: number;
-  title: string;
-  created_by: number | null;
-  created_at: string;
-}
-
-export interface Invite {
-  invite_url: string;
-  token: string;
-}
-
-export interface TokenSettings {
-  api_tokens_enabled: boolean;
-  legacy_api_tokens_enabled: boolean;
-  /** Label Studio Enterprise's field; sent back unchanged when present. */
-  api_token_ttl_days?: number;
-}
-
+export type TokenSettings = JsonOf<'/api/jwt/settings', 'get'>;
+export type TokenSettingsChanges = JsonBodyOf<'/api/jwt/settings', 'post'>;
 /** A personal access token as listed: `header.payload`, without its signature. */
-export interface ListedToken {
-  token: string;
-  created_at?: string;
-  expires_at?: string;
-}
+export type ListedToken = JsonOf<'/api/token/', 'get'>[number];
+/** A personal access token just created: the only time its full value is shown. */
+export type CreatedToken = JsonOf<'/api/token/', 'post'>;
+export type RevokeToken = JsonBodyOf<'/api/token/blacklist/', 'post'>;
+export type LegacyToken = JsonOf<'/api/current-user/token', 'get'>;
 
-export interface Project {
-  id: number;
-  title: string;
-  description?: string;
-  created_by?: { id: number; first_name: string; last_name: string; email: string } | null;
-  created_at?: string;
-  task_number?: number;
-  total_annotations_number?: number;
-}
+export type ProjectPage = JsonOf<'/api/projects/', 'get'>;
+export type Project = JsonOf<'/api/projects/{id}', 'get'>;

@@ -15,9 +15,22 @@ export const ROLE_LABELS: Record<RoleCode, string> = {
 const CAN_INVITE: ReadonlySet<RoleCode> = new Set(['OW', 'AD', 'MA']);
 const CAN_CHANGE_TOKEN_SETTINGS: ReadonlySet<RoleCode> = new Set(['OW', 'AD']);
 
-export const roleLabel = (role: RoleCode | undefined): string => (role ? ROLE_LABELS[role] : 'Unknown');
-/** By the membership role; without one (membership not loaded), by whoami's permission strings. */
-export const canInvite = (role: RoleCode | undefined, permissions: readonly string[]): boolean =>
-  role !== undefined ? CAN_INVITE.has(role) : permissions.includes('organizations.invite');
-export const canChangeTokenSettings = (role: RoleCode | undefined, permissions: readonly string[]): boolean =>
-  role !== undefined ? CAN_CHANGE_TOKEN_SETTINGS.has(role) : permissions.includes('organizations.change');
+/** The API declares `role` as a plain string: a code this app does not know counts as no known role. */
+export function roleCode(role: string | undefined): RoleCode | undefined {
+  if (role === undefined) return undefined;
+  return Object.keys(ROLE_LABELS).find((code): code is RoleCode => code === role);
+}
+
+export const roleLabel = (role: string | undefined): string => {
+  const code = roleCode(role);
+  return code ? ROLE_LABELS[code] : 'Unknown';
+};
+/** By the membership role; without a known one (membership not loaded), by whoami's permission strings. */
+export const canInvite = (role: string | undefined, permissions: readonly string[]): boolean => {
+  const code = roleCode(role);
+  return code !== undefined ? CAN_INVITE.has(code) : permissions.includes('organizations.invite');
+};
+export const canChangeTokenSettings = (role: string | undefined, permissions: readonly string[]): boolean => {
+  const code = roleCode(role);
+  return code !== undefined ? CAN_CHANGE_TOKEN_SETTINGS.has(code) : permissions.includes('organizations.change');
+};

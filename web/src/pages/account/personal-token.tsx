@@ -75,7 +75,7 @@ export function PersonalToken() {
                 <code className="token-list__value" title={item.token}>
                   {item.token}
                 </code>
-                {item.created_at && <span className="muted token-list__date">Created {formatDate(item.created_at)}</span>}
+                <span className="muted token-list__date">Created {formatDate(item.created_at)}</span>
                 <button
                   type="button"
                   className="btn btn--small btn--danger-outline"

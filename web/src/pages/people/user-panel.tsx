@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { api } from '../../api/endpoints';
-import type { MembershipListItem, ProjectRef, RoleCode, User } from '../../api/types';
+import type { MembershipListItem, ProjectRef, User } from '../../api/types';
 import { Avatar } from '../../components/avatar';
 import { CloseIcon, ProjectIcon } from '../../components/icons';
 import { ErrorMessage, Loading } from '../../components/feedback';
@@ -9,12 +9,8 @@ import { roleLabel } from '../../lib/roles';
 import { Link } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 
-export interface PanelMember {
-  user: User;
-  created_projects: ProjectRef[] | null;
-  contributed_to_projects: ProjectRef[] | null;
-  role?: RoleCode;
-}
+/** What the panel shows: a list item as the table has it, or the same fields from the user and membership detail. */
+export type PanelMember = Pick<MembershipListItem, 'created_projects' | 'contributed_to_projects' | 'role'> & { user: User };
 
 interface UserPanelProps {
   orgId: number;

@@ -52,14 +52,12 @@ export function ProjectPage({ id }: { id: number }) {
               </div>
               <div className="info-row">
                 <dt>Tasks</dt>
-                <dd>{data.task_number ?? '—'}</dd>
+                <dd>{data.task_number}</dd>
               </div>
-              {data.total_annotations_number !== undefined && (
-                <div className="info-row">
-                  <dt>Annotations</dt>
-                  <dd>{data.total_annotations_number}</dd>
-                </div>
-              )}
+              <div className="info-row">
+                <dt>Annotations</dt>
+                <dd>{data.total_annotations_number}</dd>
+              </div>
             </dl>
           </section>
         </>

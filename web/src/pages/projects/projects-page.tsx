@@ -52,7 +52,7 @@ export function ProjectsPage() {
                       </td>
                       <td>{project.created_by ? fullName(project.created_by) || project.created_by.email : '—'}</td>
                       <td>{formatDate(project.created_at)}</td>
-                      <td className="num">{project.task_number ?? '—'}</td>
+                      <td className="num">{project.task_number}</td>
                     </tr>
                   ))}
                 </tbody>
