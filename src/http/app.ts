@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
 import type { LogLevel } from '#src/config.js';
 import type { AppContext } from '#src/context.js';
 import '#src/http/request-context.js';
 import { authPlugin } from '#src/http/plugins/auth.plugin.js';
 import { bodyPlugin } from '#src/http/plugins/body.plugin.js';
-import { errorsPlugin } from '#src/http/plugins/errors.plugin.js';
+import { envelope, errorsPlugin } from '#src/http/plugins/errors.plugin.js';
+import { AppError } from '#src/errors.js';
 import { headersPlugin } from '#src/http/plugins/headers.plugin.js';
 import { ErrorEnvelope } from '#src/http/schemas/common.schema.js';
 import { installValidators } from '#src/http/validator.js';
@@ -50,14 +51,28 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
     // Label Studio answers both slash forms of a path without redirecting.
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 2 * 1024 * 1024,
+    // A URL that cannot be decoded (`/api/users/%FF/`) names nothing: the envelope's 404, not Fastify's own body.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply).status(404).send(envelope(AppError.notFound()));
+    },
   });
   app.decorate('ctx', ctx);
   // Every route declares who may call it; one that does not is a bug caught at start-up (and by a test). Checked once
   // all are registered: plugins' own routes (static files, API docs) get theirs from a hook of their scope.
-  const routes: Array<{ method: unknown; url: string; config?: { access?: unknown } }> = [];
+  const routes: RouteOptions[] = [];
   app.addHook('onRoute', (route) => {
     routes.push(route);
   });
+  app.decorate('declaredRoutes', () =>
+    routes.flatMap((route) =>
+      (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({
+        method: String(method),
+        url: route.url,
+        access: route.config?.access,
+        methodNotAllowed: route.config?.methodNotAllowed === true,
+      })),
+    ),
+  );
   app.addHook('onReady', async () => {
     const undeclared = routes.filter((route) => route.config?.access === undefined);
     if (undeclared.length > 0) {

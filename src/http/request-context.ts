@@ -19,11 +19,24 @@ export interface RouteDeclaration {
   access?: RouteAccess;
   /** Responses carry a secret (a token, an invite link): `Cache-Control: no-store`. */
   noStore?: boolean;
+  /** The route only answers 405 for the methods its URL does not serve. */
+  methodNotAllowed?: boolean;
+}
+
+/** A route as registered, with what it declared (for the route-permission tests and docs). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+  /** Only answers 405 (a method its URL does not serve). */
+  methodNotAllowed: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Every route registered so far, with its declared access. */
+    declaredRoutes(): DeclaredRoute[];
   }
   interface FastifyRequest {
     /** Who is calling, from where; once authorization ran, as which member of which organization. */

@@ -100,7 +100,7 @@ export function resource(app: FastifyInstance, url: string, methods: Partial<Rec
     method: others,
     url,
     schema: { hide: true },
-    config: { access: loosest(declared) },
+    config: { access: loosest(declared), methodNotAllowed: true },
     handler: async (request) => {
       throw new AppError('request.method_not_allowed', `Method "${request.method}" not allowed.`);
     },

@@ -47,7 +47,7 @@ interface Outcome {
   error?: string;
 }
 
-const ENVELOPE_KEYS = new Set(['id', 'status_code', 'version', 'detail', 'exc_info', 'validation_errors']);
+const ENVELOPE_KEYS = new Set(['id', 'status_code', 'version', 'detail', 'exc_info', 'validation_errors', 'code']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -68,6 +68,7 @@ export function envelopeProblem(text: string, status: number): string | undefine
   if (typeof body.detail !== 'string') return 'detail is not a string';
   if (body.exc_info !== null) return 'exc_info is not null';
   if (body.validation_errors !== undefined && !isRecord(body.validation_errors)) return 'validation_errors is not an object';
+  if (typeof body.code !== 'string' || !/^([a-z_]+\.[a-z_]+|internal)$/.test(body.code)) return 'code is not a stable error code';
   return undefined;
 }
 

@@ -4,10 +4,11 @@
  * All failures of a database are collected and reported together.
  */
 import assert from 'node:assert/strict';
+import { systemContext } from '#src/policies/action-context.js';
 import { after, before, describe, test } from 'node:test';
 import { diffSnapshots, takeSnapshot } from '../helpers/data-snapshot.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
-import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { buildOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { resourceOf, generateHostileRequests, type FixtureIds } from '../helpers/hostile-requests.js';
 import { runHostileRequests, type BodyException, type Credentials } from '../helpers/hostile-runner.js';
 import { tokenAuth } from '../helpers/http-client.js';
@@ -72,14 +73,9 @@ for (const kind of DATABASE_KINDS) {
       const owner = await buildOwner(ctx, { legacyTokens: true });
       const organizationId = owner.user.active_organization_id ?? 0;
       const member = await buildMember(ctx, organizationId);
-      const outsiderUser = await ctx.services.users.createUser({ email: `outsider-${kind}@example.com`, password: 'outsider-pass-1' });
-      const secondOrganization = await ctx.services.organizations.createOrganization('Second organization', outsiderUser.id, true);
-      const outsider: TestUser = {
-        user: outsiderUser,
-        email: outsiderUser.email,
-        password: 'outsider-pass-1',
-        token: await ctx.services.legacyTokens.reveal(outsiderUser.id),
-      };
+      const second = await buildOrganization(ctx, { email: `outsider-${kind}@example.com`, password: 'outsider-pass-1', title: 'Second organization' });
+      const outsider: TestUser = second.owner;
+      const secondOrganization = { id: second.organizationId };
       const own = await buildProjectWithTask(server, owner, 'Own project');
       const foreign = await buildProjectWithTask(server, outsider, 'Foreign project');
 
@@ -101,7 +97,7 @@ for (const kind of DATABASE_KINDS) {
         token: () => token,
         sessionCookie: [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
         refresh: async () => {
-          token = await ctx.services.legacyTokens.reveal(owner.user.id);
+          token = await ctx.services.legacyTokens.reveal(systemContext('test'), owner.user.id);
         },
       };
     });

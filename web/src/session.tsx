@@ -9,6 +9,8 @@ interface Session {
   membership: MembershipDetail | undefined;
   /** Replaces the user after a change made on the Account page, so the top bar follows. */
   updateMe: (user: User) => void;
+  /** True when the caller holds the permission (whoami's list, from the server's one permission table). */
+  can: (permission: string) => boolean;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -62,6 +64,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     );
   }
   return (
-    <SessionContext.Provider value={{ me: state.me, membership: state.membership, updateMe }}>{children}</SessionContext.Provider>
+    <SessionContext.Provider value={{ me: state.me, membership: state.membership, updateMe, can: (permission) => state.me.permissions.includes(permission) }}>
+      {children}
+    </SessionContext.Provider>
   );
 }

@@ -38,6 +38,14 @@ async function readMultipart(request: FastifyRequest): Promise<Record<string, un
   return body;
 }
 
+function dropNulQueryValues(request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (!query) return;
+  for (const [key, value] of Object.entries(query)) {
+    if (nulProblems({ [key]: value })) delete query[key];
+  }
+}
+
 /**
  * One body parser for every route: JSON (depth-limited), form-urlencoded and multipart all end as `request.body`
  * read by the same schema; other content types with a body are refused with 415 where the route takes a body; and no
@@ -75,6 +83,9 @@ export const bodyPlugin = fp(async (app: FastifyInstance) => {
     if ((request.isMultipart() || isForm(request)) && typeof request.body === 'object' && request.body !== null) {
       request.body = coerceFormBody(request.body as Record<string, unknown>, schema?.body);
     }
+    // The pages answer people: a NUL in their query (`next`, an invite `token`) makes that value absent, so the
+    // visitor lands where a missing value leads; everywhere else the request is refused.
+    if (request.routeOptions.config.access === 'optional') dropNulQueryValues(request);
     const problems = nulProblems(request.query) ?? nulProblems(request.params) ?? nulProblems(request.body);
     if (problems) throw AppError.validation(problems);
   });

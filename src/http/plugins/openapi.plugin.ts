@@ -24,6 +24,8 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       },
       security: [{ Token: [] }, { Bearer: [] }, { Session: [] }],
     },
+    // Shared schemas keep their names (`ErrorEnvelope`), so generated clients name them too.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     // Only the API belongs in the document, not the pages.
     transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),
   });

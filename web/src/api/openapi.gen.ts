@@ -56,7 +56,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -77,7 +86,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description An organization where the user is a member */
+                        /** @description An organization where you are a member (your own account only) */
                         active_organization?: number;
                         allow_newsletters?: boolean | null;
                         /** @description {"section:action": {"key": "ctrl+s", "active": true}} */
@@ -131,7 +140,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -140,7 +149,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -149,7 +167,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -195,7 +213,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -204,7 +222,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -213,7 +231,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -222,7 +240,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -231,7 +249,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -281,7 +299,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"] | {
+                        "application/json": components["schemas"]["ErrorEnvelope"] | {
                             details: {
                                 [key: string]: string[];
                             };
@@ -295,7 +313,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -304,7 +322,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -313,7 +331,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -322,7 +340,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -365,7 +383,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -410,7 +437,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -430,7 +466,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The authenticated user, with permissions */
+        /** The authenticated user, with their memberships and permissions */
         get: {
             parameters: {
                 query?: never;
@@ -466,6 +502,21 @@ export interface paths {
                             /** Format: date-time */
                             last_activity: string | null;
                             last_name: string;
+                            org_membership: {
+                                /** @description False for pending and deactivated members */
+                                active: boolean;
+                                organization_id: number;
+                                /** @description OW, AD, MA, RE, AN, NO (pending) or DI (deactivated) */
+                                role: string;
+                            }[];
+                            organization_membership: {
+                                /** @description False for pending and deactivated members */
+                                active: boolean;
+                                organization_id: number;
+                                /** @description OW, AD, MA, RE, AN, NO (pending) or DI (deactivated) */
+                                role: string;
+                            } | null;
+                            /** @description The permission keys the caller holds in the active organization */
                             permissions: string[];
                             phone: string;
                             username: string;
@@ -478,7 +529,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -526,7 +586,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -535,7 +595,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -585,7 +645,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -594,7 +654,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -642,7 +702,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -651,7 +711,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -696,7 +756,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -705,7 +765,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -714,7 +774,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -763,7 +823,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -824,7 +893,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -833,7 +902,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -842,7 +911,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -851,7 +920,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -912,7 +981,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -921,7 +990,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -930,7 +999,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -939,7 +1008,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -963,7 +1032,7 @@ export interface paths {
                     ordering?: string;
                     /** @description 1-based page number (or `last`); past the end → 404 "Invalid page." */
                     page?: string;
-                    /** @description Items per page; invalid values fall back to the default */
+                    /** @description Items per page; invalid values fall back to the default, large ones to the maximum */
                     page_size?: string;
                     /** @description Substring of first name, last name, e-mail or username */
                     search?: string;
@@ -1044,7 +1113,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1053,7 +1122,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1062,7 +1131,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1071,7 +1140,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1140,7 +1209,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1149,7 +1218,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1158,7 +1227,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1167,7 +1236,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1200,7 +1269,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1209,7 +1278,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1218,7 +1287,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1252,7 +1321,7 @@ export interface paths {
                 query?: {
                     /** @description 1-based page number (or `last`); past the end → 404 "Invalid page." */
                     page?: string;
-                    /** @description Items per page (at most 1000) */
+                    /** @description Items per page; invalid values fall back to the default, large ones to the maximum */
                     page_size?: string;
                 };
                 header?: never;
@@ -1299,7 +1368,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1308,7 +1377,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1317,7 +1386,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1377,7 +1446,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1386,7 +1455,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1395,7 +1464,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1458,7 +1527,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1467,7 +1536,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1476,7 +1545,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1485,7 +1554,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1507,7 +1576,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import a JSON array of tasks (annotations and predictions inside tasks are not supported) */
+        /** Import a JSON array of tasks (at most 20000 tasks and 10 MiB; annotations and predictions inside tasks are not supported) */
         post: {
             parameters: {
                 query?: {
@@ -1558,7 +1627,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1567,7 +1636,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1576,7 +1645,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1585,7 +1654,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1609,8 +1678,9 @@ export interface paths {
                 query: {
                     /** @description Accepted and ignored (the SDK sends fields=all) */
                     fields?: string;
+                    /** @description 1-based page number (or `last`); past the end → 404 "Invalid page." */
                     page?: string;
-                    /** @description Tasks per page (default 100, at most 1000) */
+                    /** @description Items per page; invalid values fall back to the default, large ones to the maximum */
                     page_size?: string;
                     project: number;
                 };
@@ -1654,7 +1724,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1663,7 +1733,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1672,7 +1742,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1681,7 +1751,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1741,7 +1811,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1750,7 +1820,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1759,7 +1829,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1768,7 +1838,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1829,7 +1899,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1838,7 +1908,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1847,7 +1917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1856,7 +1926,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1906,7 +1976,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1915,7 +1985,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -1953,7 +2023,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1962,7 +2032,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -1971,7 +2041,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2021,7 +2091,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2030,7 +2100,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2085,7 +2155,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2094,7 +2164,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2149,7 +2219,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2158,7 +2228,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2167,7 +2237,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2232,7 +2302,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2241,7 +2311,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2315,7 +2385,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2324,7 +2394,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2333,7 +2403,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2400,7 +2470,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2409,7 +2479,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2418,7 +2488,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2437,7 +2507,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Deleted */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -2450,7 +2520,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2459,7 +2529,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2468,14 +2538,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
         };
         options?: never;
         head?: never;
-        /** Update yourself, or (owners and administrators) anyone in your organization; email is read-only (405 after saving the rest) */
+        /** Update yourself, or (owners and administrators) another member of no higher role, never the owner; email is read-only (405 after saving the rest) */
         patch: {
             parameters: {
                 query?: never;
@@ -2488,7 +2558,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description An organization where the user is a member */
+                        /** @description An organization where you are a member (your own account only) */
                         active_organization?: number;
                         allow_newsletters?: boolean | null;
                         /** @description {"section:action": {"key": "ctrl+s", "active": true}} */
@@ -2542,7 +2612,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2551,7 +2621,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2560,7 +2630,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2569,7 +2639,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2578,7 +2648,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2623,7 +2693,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2632,7 +2702,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2641,7 +2711,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2650,7 +2720,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2667,7 +2737,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Removed */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -2680,7 +2750,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2689,7 +2759,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Default Response */
@@ -2698,7 +2768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
             };
@@ -2712,8 +2782,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ErrorEnvelope */
-        "def-0": {
+        ErrorEnvelope: {
+            /** @description Stable error code, e.g. `user.email_taken`, `membership.deactivated`, `auth.csrf_failed` */
+            code: string;
             detail: string;
             /** @enum {object|null} */
             exc_info: never | null;

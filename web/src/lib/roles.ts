@@ -11,10 +11,6 @@ export const ROLE_LABELS: Record<RoleCode, string> = {
   DI: 'Deactivated',
 };
 
-/** Mirrors the server's permission table: who may see and reset the invite link, who may change token settings. */
-const CAN_INVITE: ReadonlySet<RoleCode> = new Set(['OW', 'AD', 'MA']);
-const CAN_CHANGE_TOKEN_SETTINGS: ReadonlySet<RoleCode> = new Set(['OW', 'AD']);
-
 /** The API declares `role` as a plain string: a code this app does not know counts as no known role. */
 export function roleCode(role: string | undefined): RoleCode | undefined {
   if (role === undefined) return undefined;
@@ -24,13 +20,4 @@ export function roleCode(role: string | undefined): RoleCode | undefined {
 export const roleLabel = (role: string | undefined): string => {
   const code = roleCode(role);
   return code ? ROLE_LABELS[code] : 'Unknown';
-};
-/** By the membership role; without a known one (membership not loaded), by whoami's permission strings. */
-export const canInvite = (role: string | undefined, permissions: readonly string[]): boolean => {
-  const code = roleCode(role);
-  return code !== undefined ? CAN_INVITE.has(code) : permissions.includes('organizations.invite');
-};
-export const canChangeTokenSettings = (role: string | undefined, permissions: readonly string[]): boolean => {
-  const code = roleCode(role);
-  return code !== undefined ? CAN_CHANGE_TOKEN_SETTINGS.has(code) : permissions.includes('organizations.change');
 };

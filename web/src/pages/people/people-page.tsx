@@ -5,7 +5,6 @@ import { PageHeader } from '../../components/app-shell';
 import { EmptyState, ErrorMessage, Loading, PastEndNotice, Spinner } from '../../components/feedback';
 import { PeopleIcon, SearchIcon } from '../../components/icons';
 import { pageParams, Pagination } from '../../components/pagination';
-import { canChangeTokenSettings, canInvite } from '../../lib/roles';
 import { useSearchParams, useTitle } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import { useSession } from '../../session';
@@ -26,7 +25,7 @@ function parseSort(value: string | null): Sort | undefined {
 /** Organization → People: members of the caller's active organization, searchable, sortable, paged in the URL. */
 export function PeoplePage() {
   useTitle('People');
-  const { me, membership } = useSession();
+  const { me, can } = useSession();
   const orgId = me.active_organization;
   const [params, setParams] = useSearchParams();
   const { page, pageSize } = pageParams(params);
@@ -67,15 +66,14 @@ export function PeoplePage() {
     window.setTimeout(() => document.querySelector<HTMLElement>(`tr[data-user-id="${id}"] .row-btn`)?.focus(), 0);
   }, [params, setParams]);
 
-  const role = membership?.role;
   const actions = (
     <>
-      {canChangeTokenSettings(role, me.permissions) && (
+      {can('organizations.token_settings') && (
         <button type="button" className="btn" onClick={() => setDialog('settings')}>
           API Tokens Settings
         </button>
       )}
-      {canInvite(role, me.permissions) && (
+      {can('organizations.invite') && (
         <button type="button" className="btn btn--primary" onClick={() => setDialog('invite')}>
           Add People
         </button>
