@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { systemContext } from '#src/policies/action-context.js';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { diffSnapshots, takeSnapshot } from '../helpers/data-snapshot.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
@@ -13,7 +13,7 @@ import { resourceOf, generateHostileRequests, type FixtureIds } from '../helpers
 import { runHostileRequests, type BodyException, type Credentials } from '../helpers/hostile-runner.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { readOperations, type Operation } from '../helpers/openapi-operations.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -62,13 +62,14 @@ async function buildVictims(server: TestServer, organizationId: number, operatio
 
 for (const kind of DATABASE_KINDS) {
   describe(`hostile input on every API operation [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let operations: Operation[];
     let ids: FixtureIds;
     let credentials: Credentials;
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       const { ctx } = server;
       const owner = await buildOwner(ctx, { legacyTokens: true });
       const organizationId = owner.user.active_organization_id ?? 0;
@@ -101,7 +102,6 @@ for (const kind of DATABASE_KINDS) {
         },
       };
     });
-    after(async () => server?.close());
 
     test('the data snapshot sees a changed row and ignores activity stamps', async () => {
       const { db } = server.ctx.database;

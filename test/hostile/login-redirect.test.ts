@@ -3,11 +3,11 @@
  * and no value may cause a 5xx. All failures of a database are reported together.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildOwner, type TestUser } from '../helpers/factories.js';
 import type { HttpClient, HttpResponse } from '../helpers/http-client.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** `next` as it appears in the query string: percent-encoded tricks as written, literal characters encoded. */
 const HOSTILE_NEXT: readonly string[] = [
@@ -64,6 +64,7 @@ function judge(label: string, response: HttpResponse): string[] {
 
 for (const kind of DATABASE_KINDS) {
   describe(`login redirect with hostile next values [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
     let server: TestServer;
     let owner: TestUser;
     let browser: HttpClient;
@@ -74,12 +75,11 @@ for (const kind of DATABASE_KINDS) {
       });
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = fixture.server;
       owner = await buildOwner(server.ctx);
       browser = server.client();
       assert.equal((await browser.login(owner.email, owner.password)).status, 302);
     });
-    after(async () => server?.close());
 
     test('every hostile next stays on the site and never causes a 5xx', async (t) => {
       const failures: string[] = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertEnvelope } from '../helpers/envelope.js';
-import { inviteTokenOf, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { removeMember, inviteTokenOf, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -120,11 +120,7 @@ for (const kind of DATABASE_KINDS) {
       const org = await server.ctx.repos.organizations.findFirst();
       assert.ok(org);
       const member = await buildMember(server.ctx, org.id);
-      await server.ctx.database.db
-        .updateTable('organization_members')
-        .set({ deleted_at: new Date().toISOString() })
-        .where('user_id', '=', member.user.id)
-        .execute();
+      await removeMember(server.ctx, member.user.id, org.id);
       const res = await server.client().login(member.email, member.password);
       assert.equal(res.status, 200);
       assert.match(res.text, /don(&#39;|')t match/);

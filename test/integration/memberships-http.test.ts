@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { AppContext } from '#src/context.js';
 import type { RoleCode } from '#src/storage/schema.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';

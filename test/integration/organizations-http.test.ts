@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertError } from '../helpers/envelope.js';
-import { buildOrganization, addToOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { removeMember, buildOrganization, addToOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth, type HttpClient } from '../helpers/http-client.js';
 import { useTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -48,12 +48,7 @@ for (const kind of DATABASE_KINDS) {
       await addToOrganization(server.ctx, otherOrgId, both.user.id, 'AN');
       const ids = () => http.get('/api/organizations', as(both)).then((r) => (r.body as Organization[]).map((o) => o.id));
       assert.deepEqual(await ids(), [orgId, otherOrgId]);
-      await server.ctx.database.db
-        .updateTable('organization_members')
-        .set({ deleted_at: new Date().toISOString() })
-        .where('user_id', '=', both.user.id)
-        .where('organization_id', '=', orgId)
-        .execute();
+      await removeMember(server.ctx, both.user.id, orgId);
       assert.deepEqual(await ids(), [otherOrgId], 'a removed membership is hidden');
     });
 

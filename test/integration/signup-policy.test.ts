@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { systemContext } from '#src/policies/action-context.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildOwner, inviteTokenOf } from '../helpers/factories.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { looksLikeJwt } from '#src/auth/jwt.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { actingAs, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';

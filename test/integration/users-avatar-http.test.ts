@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertEnvelope, type UserBody } from '../helpers/envelope.js';
 import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';

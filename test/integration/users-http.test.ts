@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason, type DatabaseKind } from '../helpers/databases.js';
 import { assertEnvelope, USER_FIELDS, type UserBody } from '../helpers/envelope.js';
-import { buildOrganization, removeMember, addToOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
+import { buildProject, buildOrganization, removeMember, addToOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { startTestServer, useTestServer, type TestServer } from '../helpers/test-server.js';
-import type { AppContext } from '#src/context.js';
 
 
 
@@ -212,17 +211,12 @@ for (const kind of DATABASE_KINDS) {
       // The member also belongs to the other organization: one organization cannot erase another's member.
       assertEnvelope((await del(member.user.id, owner)).body, 403, /another organization/);
 
-      const at = new Date().toISOString();
-      const project = await server.ctx.database.db
-        .insertInto('projects')
-        .values({ organization_id: orgId, created_by_id: victim.user.id, title: 'P', description: '', label_config: '<View/>', created_at: at, updated_at: at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const projectId = await buildProject(server.ctx, orgId, victim.user.id, 'P');
       const res = await del(victim.user.id, owner);
       assert.equal(res.status, 204);
       assert.equal(res.text, '');
       assert.equal(await server.ctx.repos.users.findById(victim.user.id), undefined);
-      const kept = await server.ctx.database.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirst();
+      const kept = await server.ctx.repos.projects.findById(projectId);
       assert.equal(kept?.created_by_id, null);
       assertEnvelope((await server.client().get(`/api/users/${victim.user.id}/`, as(owner))).body, 404);
       assertEnvelope((await server.client().get('/api/current-user/whoami', as(victim))).body, 401);
