@@ -24,7 +24,6 @@ export const PERMISSIONS = {
   'users.delete': ['OW'],
   'projects.view': ACTIVE,
   'projects.create': ACTIVE,
-  'projects.change': ACTIVE,
   'tasks.view': ACTIVE,
   'tasks.create': ACTIVE,
   'annotations.view': ACTIVE,
@@ -50,7 +49,6 @@ export const PERMISSION_MEANINGS: Record<Permission, string> = {
   'users.delete': 'delete a user for good (their work stays)',
   'projects.view': 'list and see projects',
   'projects.create': 'create projects',
-  'projects.change': 'change projects',
   'tasks.view': 'list tasks',
   'tasks.create': 'import tasks',
   'annotations.view': 'list a task’s annotations',
@@ -64,6 +62,7 @@ export const PERMISSION_MEANINGS: Record<Permission, string> = {
 const UNENFORCED_LABEL_STUDIO_PERMISSIONS: readonly string[] = [
   'organizations.create',
   'organizations.delete',
+  'projects.change',
   'projects.delete',
   'projects.reset_cache',
   'tasks.change',

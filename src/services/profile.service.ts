@@ -1,6 +1,7 @@
 import { hotkeysProblem } from '#src/domain/hotkeys.js';
 import { AppError, type ValidationErrors } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
+import { isActiveRole } from '#src/policies/permissions.js';
 import { assertTarget } from '#src/policies/target-rules.js';
 import type { DirectoryEntry } from '#src/repositories/user-directory.repository.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -56,9 +57,13 @@ export class ProfileService {
     return entry;
   }
 
-  /** A user the actor may change (themself, or per the `change_user` target rule); 404 outside the organization. */
+  /**
+   * A user the actor may change (themself, or per the `change_user` target rule). Someone removed from the
+   * organization is no longer the organization's to change: 404, as for anyone outside it.
+   */
   async findChangeable(ctx: MemberContext, userId: number): Promise<DirectoryEntry> {
     const entry = await this.findInOrganization(ctx, userId);
+    if (entry.membershipDeletedAt !== null && userId !== ctx.actor.user.id) throw AppError.notFound();
     assertTarget('change_user', ctx.actor, { userId, role: entry.membershipRole });
     return entry;
   }
@@ -102,9 +107,9 @@ export class ProfileService {
     }
     const organizationId = changes.activeOrganizationId;
     if (organizationId !== undefined) {
-      // Only an active membership: anything else would be a way in (or a way to be stuck outside).
+      // Only a live membership with an active role: anything else would be a way in, or a way to lock yourself out.
       const membership = await tx.repos.memberships.find(userId, organizationId);
-      if (membership?.deleted_at === null) update.active_organization_id = organizationId;
+      if (membership?.deleted_at === null && isActiveRole(membership.role)) update.active_organization_id = organizationId;
       else problems.active_organization = [`Invalid pk "${organizationId}" - object does not exist.`];
     }
     if (Object.keys(problems).length > 0) throw AppError.validation(problems);
