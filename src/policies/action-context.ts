@@ -25,6 +25,11 @@ export interface ActionContext {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly requestId: string;
+  /** What was asked: the HTTP method and URL, or `CLI` and the command (the activity log's request columns). */
+  readonly method: string;
+  readonly url: string;
+  /** The status a success answers (201 for a creation…), recorded with the action. */
+  readonly successStatus: number;
 }
 
 /** An action by a member of an organization: what organization-scoped use cases take. */
@@ -40,10 +45,11 @@ export function asMember(context: ActionContext, actor: Actor): MemberContext {
 
 /** The context of a command run by the operator from a shell: trusted, no organization, no network origin. */
 export function cliContext(command: string): ActionContext {
-  return { principal: undefined, actor: undefined, via: 'cli', ip: null, userAgent: `label-studio ${command}`, requestId: randomUUID() };
+  const line = `label-studio ${command}`;
+  return { principal: undefined, actor: undefined, via: 'cli', ip: null, userAgent: line, requestId: randomUUID(), method: 'CLI', url: line, successStatus: 200 };
 }
 
 /** The context of the server's own housekeeping (expiring sessions, recording activity, sealing tokens at start-up). */
 export function systemContext(task: string): ActionContext {
-  return { principal: undefined, actor: undefined, via: 'system', ip: null, userAgent: task, requestId: randomUUID() };
+  return { principal: undefined, actor: undefined, via: 'system', ip: null, userAgent: task, requestId: randomUUID(), method: 'SYSTEM', url: task, successStatus: 200 };
 }

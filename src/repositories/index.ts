@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import { ActivityLogRepository } from '#src/repositories/activity-log.repository.js';
 import { AuthAttemptRepository } from '#src/repositories/auth-attempt.repository.js';
 import { ContributionRepository } from '#src/repositories/contribution.repository.js';
 import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MailOutboxRepository } from '#src/repositories/mail-outbox.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
+import { OrganizationPermissionRepository } from '#src/repositories/organization-permission.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
 import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
 import { ProjectRepository } from '#src/repositories/project.repository.js';
@@ -28,6 +30,8 @@ export interface Repositories {
   mailOutbox: MailOutboxRepository;
   storedFiles: StoredFileRepository;
   authAttempts: AuthAttemptRepository;
+  activityLog: ActivityLogRepository;
+  permissionOverrides: OrganizationPermissionRepository;
 }
 
 /** Repositories over a database handle or a transaction (the unit of work binds them to its transaction). */
@@ -46,5 +50,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     mailOutbox: new MailOutboxRepository(db),
     storedFiles: new StoredFileRepository(db),
     authAttempts: new AuthAttemptRepository(db),
+    activityLog: new ActivityLogRepository(db),
+    permissionOverrides: new OrganizationPermissionRepository(db),
   };
 }

@@ -97,7 +97,11 @@ export class AccountService {
       : await hashPassword(newPassword);
     return this.deps.uow.run(ctx, async (tx) => {
       await tx.repos.users.update(userId, { password: hash });
-      return tx.repos.sessions.deleteForUser(userId);
+      const ended = await tx.repos.sessions.deleteForUser(userId);
+      // Your own change, or someone resetting it for you (the CLI, later the recovery link).
+      const action = ctx.principal?.id === userId ? 'user.password_changed' : 'user.password_reset';
+      await tx.record({ action, target: { type: 'user', id: userId }, organizationId: user.active_organization_id, details: { sessions_ended: ended } });
+      return ended;
     });
   }
 

@@ -83,20 +83,26 @@ export class AuthService {
     if (normalized.length > 255) throw AppError.validation({ email: ['Email is too long'] });
     const user = await this.services.accounts.verifyCredentials(ctx, normalized, password);
     const invalid = () => AppError.validation({ non_field_errors: [INVALID_LOGIN_MESSAGE] }, 'auth.invalid_credentials');
-    if (!user) throw invalid();
+    if (!user) return this.#refuse(ctx, normalized, invalid());
     const live = await this.deps.repos.memberships.listActiveForUser(user.id);
     const usable = live.filter((m) => isActiveRole(m.role));
     const active = usable.find((m) => m.organization_id === user.active_organization_id) ?? usable[0];
     if (!active) {
       if (live.some((m) => m.role === 'DI')) {
-        throw new AppError('membership.deactivated', DEACTIVATED_MESSAGE, { validationErrors: { non_field_errors: [DEACTIVATED_MESSAGE] } });
+        const refusal = new AppError('membership.deactivated', DEACTIVATED_MESSAGE, { validationErrors: { non_field_errors: [DEACTIVATED_MESSAGE] } });
+        return this.#refuse(ctx, normalized, refusal, user);
       }
       if (live.some((m) => m.role === 'NO')) {
-        throw new AppError('membership.pending', PENDING_MESSAGE, { validationErrors: { non_field_errors: [PENDING_MESSAGE] } });
+        const refusal = new AppError('membership.pending', PENDING_MESSAGE, { validationErrors: { non_field_errors: [PENDING_MESSAGE] } });
+        return this.#refuse(ctx, normalized, refusal, user);
       }
-      throw invalid();
+      return this.#refuse(ctx, normalized, invalid(), user);
     }
-    const sessionCookie = await this.deps.uow.run(ctx, (tx) => this.#startSession(tx, user.id, active.organization_id, keepLoggedIn));
+    const sessionCookie = await this.deps.uow.run(ctx, async (tx) => {
+      const cookie = await this.#startSession(tx, user.id, active.organization_id, keepLoggedIn);
+      await tx.record({ action: 'auth.logged_in', actor: { id: user.id, email: user.email }, organizationId: active.organization_id, target: { type: 'user', id: user.id } });
+      return cookie;
+    });
     return { user: await this.services.accounts.getById(user.id), sessionCookie };
   }
 
@@ -128,13 +134,38 @@ export class AuthService {
       });
       const org = target ?? (await organizations.create(tx, DEFAULT_ORGANIZATION_TITLE, created.id));
       if (target) await organizations.addMember(tx, target.id, created.id, DEFAULT_MEMBER_ROLE);
+      const actor = { id: created.id, email: created.email };
+      if (!target) await tx.record({ action: 'organization.created', actor, organizationId: org.id, target: { type: 'organization', id: org.id } });
+      await tx.record({ action: 'auth.signed_up', actor, organizationId: org.id, target: { type: 'user', id: created.id }, details: { invited: target !== undefined } });
       return { userId: created.id, sessionCookie: await this.#startSession(tx, created.id, org.id, true) };
     });
     return { user: await accounts.getById(userId), sessionCookie };
   }
 
   async logout(ctx: ActionContext, sessionCookie: string | undefined): Promise<void> {
-    if (sessionCookie) await this.deps.uow.run(ctx, (tx) => this.services.sessions.end(tx, sessionCookie));
+    if (!sessionCookie) return;
+    await this.deps.uow.run(ctx, async (tx) => {
+      await this.services.sessions.end(tx, sessionCookie);
+      if (ctx.principal) await tx.record({ action: 'auth.logged_out', target: { type: 'user', id: ctx.principal.id } });
+    });
+  }
+
+  /**
+   * Records a refused login in a transaction of its own (the refusal itself changes nothing), then throws the
+   * refusal. Unknown e-mails are logged against no organization: no organization's log may learn of them.
+   */
+  async #refuse(ctx: ActionContext, email: string, refusal: AppError, user?: UserRow): Promise<never> {
+    await this.deps.uow.run(ctx, (tx) =>
+      tx.record({
+        action: 'auth.login_failed',
+        actor: user ? { id: user.id, email: user.email } : undefined,
+        organizationId: user?.active_organization_id ?? null,
+        target: user ? { type: 'user', id: user.id } : undefined,
+        responseCode: refusal.status,
+        details: { email, reason: refusal.code },
+      }),
+    );
+    throw refusal;
   }
 
   /** Stamps the login and opens a session in `organizationId`. */

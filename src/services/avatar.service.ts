@@ -87,6 +87,7 @@ export class AvatarService {
       }
       await tx.repos.users.update(user.id, { avatar: name });
       if (user.avatar) await files.remove(tx, user.avatar);
+      await tx.record({ action: 'user.avatar_changed', target: { type: 'user', id: user.id }, details: { before: user.avatar, after: name } });
     });
   }
 

@@ -57,7 +57,10 @@ export class BootstrapService {
         messages.push(`User ${username} password changed`);
       }
       if (tokenOk && (await legacyTokens.reveal(ctx, existing.id)) !== input.userToken) {
-        await this.deps.uow.run(ctx, (tx) => legacyTokens.issue(tx, existing.id, input.userToken));
+        await this.deps.uow.run(ctx, async (tx) => {
+          await legacyTokens.issue(tx, existing.id, input.userToken);
+          await tx.record({ action: 'token.legacy_reset', target: { type: 'user', id: existing.id }, organizationId: existing.active_organization_id });
+        });
         messages.push(`User ${username} token updated`);
       }
       return { user: await accounts.getById(existing.id), messages };
@@ -73,8 +76,10 @@ export class BootstrapService {
         legacyToken: tokenOk ? input.userToken : undefined,
       });
       const first = await tx.repos.organizations.findFirst();
+      const organizationId = first ? first.id : (await organizations.create(tx, DEFAULT_ORGANIZATION_TITLE, user.id)).id;
       if (first) await organizations.addMember(tx, first.id, user.id, 'AD');
-      else await organizations.create(tx, DEFAULT_ORGANIZATION_TITLE, user.id);
+      else await tx.record({ action: 'organization.created', organizationId, target: { type: 'organization', id: organizationId } });
+      await tx.record({ action: 'user.created', organizationId, target: { type: 'user', id: user.id }, details: { email: user.email, role: first ? 'AD' : 'OW' } });
       return user;
     });
     messages.push(`User ${username} created`);

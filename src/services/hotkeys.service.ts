@@ -41,6 +41,7 @@ export class HotkeysService {
       if (projectId === undefined) await tx.repos.users.update(userId, { custom_hotkeys: text });
       else if (Object.keys(customHotkeys).length === 0) await tx.repos.hotkeyPreferences.remove(userId, projectId);
       else await tx.repos.hotkeyPreferences.put(userId, projectId, text);
+      await tx.record({ action: 'user.hotkeys_changed', target: { type: 'user', id: userId }, projectId: projectId ?? null, details: { hotkeys: Object.keys(customHotkeys).length } });
     });
     return customHotkeys;
   }

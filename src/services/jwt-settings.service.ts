@@ -1,4 +1,5 @@
 import { nowIso } from '#src/clock.js';
+import { diffFields } from '#src/domain/audit.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
 import { PAT_TTL_DAYS } from '#src/services/personal-token.service.js';
@@ -46,7 +47,13 @@ export class JwtSettingsService {
       api_tokens_enabled: changes.apiTokensEnabled ?? org.api_tokens_enabled,
       legacy_api_tokens_enabled: changes.legacyApiTokensEnabled ?? org.legacy_api_tokens_enabled,
     };
-    await this.deps.uow.run(ctx, (tx) => tx.repos.organizations.update(organizationId, { ...next, updated_at: nowIso(this.deps.clock) }));
+    await this.deps.uow.run(ctx, async (tx) => {
+      await tx.repos.organizations.update(organizationId, { ...next, updated_at: nowIso(this.deps.clock) });
+      const changes = diffFields(org, next);
+      if (Object.keys(changes).length > 0) {
+        await tx.record({ action: 'organization.token_settings_changed', target: { type: 'organization', id: organizationId }, details: { changes } });
+      }
+    });
     return settingsOf({ ...org, ...next });
   }
 

@@ -26,7 +26,11 @@ export class LegacyTokenService {
 
   /** Replaces the caller's key (POST /api/current-user/reset-token/). */
   reset(ctx: MemberContext): Promise<string> {
-    return this.deps.uow.run(ctx, (tx) => this.issue(tx, ctx.actor.user.id));
+    return this.deps.uow.run(ctx, async (tx) => {
+      const key = await this.issue(tx, ctx.actor.user.id);
+      await tx.record({ action: 'token.legacy_reset', target: { type: 'user', id: ctx.actor.user.id } });
+      return key;
+    });
   }
 
   /** The user's current key, decrypted; issues one if the user has none yet (an account imported without one). */

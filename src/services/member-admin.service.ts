@@ -77,6 +77,7 @@ export class MemberAdminService {
       });
       await tx.repos.memberships.insert(created.id, organizationId, DEFAULT_MEMBER_ROLE, nowIso(this.deps.clock));
       await tx.repos.users.update(created.id, { active_organization_id: organizationId });
+      await tx.record({ action: 'user.created', target: { type: 'user', id: created.id }, details: { email: created.email, role: DEFAULT_MEMBER_ROLE } });
       return created;
     });
     return this.profiles.findInOrganization(ctx, user.id);
@@ -100,6 +101,7 @@ export class MemberAdminService {
     await this.deps.uow.run(ctx, async (tx) => {
       await tx.repos.users.delete(userId);
       if (entry.user.avatar) await this.deps.files.remove(tx, entry.user.avatar);
+      await tx.record({ action: 'user.deleted', target: { type: 'user', id: userId }, details: { email: entry.user.email } });
     });
   }
 }

@@ -166,6 +166,7 @@ export class MembershipService {
         await this.deps.files.remove(tx, user.avatar);
       }
       if (Object.keys(changes).length > 0) await tx.repos.users.update(userId, changes);
+      await tx.record({ action: 'member.removed', target: { type: 'user', id: userId }, details: { email: user.email, role: membership.role } });
     });
   }
 }

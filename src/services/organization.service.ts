@@ -1,5 +1,6 @@
 import { randomAlphanumeric } from '#src/auth/random-token.js';
 import { nowIso } from '#src/clock.js';
+import { diffFields } from '#src/domain/audit.js';
 import { emailProblem } from '#src/domain/email.js';
 import { AppError } from '#src/errors.js';
 import type { ActionContext, MemberContext } from '#src/policies/action-context.js';
@@ -98,10 +99,14 @@ export class OrganizationService {
       update.contact_info = contact;
     }
     if (Object.keys(errors).length > 0) throw AppError.validation(errors);
-    if (Object.keys(update).length > 0) {
-      await this.deps.uow.run(ctx, (tx) =>
-        tx.repos.organizations.update(ctx.actor.organizationId, { ...update, updated_at: nowIso(this.deps.clock) }),
-      );
+    const organizationId = ctx.actor.organizationId;
+    const before = await this.deps.repos.organizations.findById(organizationId);
+    const changed = before ? diffFields(before, update) : {};
+    if (Object.keys(changed).length > 0) {
+      await this.deps.uow.run(ctx, async (tx) => {
+        await tx.repos.organizations.update(organizationId, { ...update, updated_at: nowIso(this.deps.clock) });
+        await tx.record({ action: 'organization.changed', target: { type: 'organization', id: organizationId }, details: { changes: changed } });
+      });
     }
     return this.detail(ctx);
   }
@@ -123,6 +128,7 @@ export class OrganizationService {
         invite_ciphertext: box.encrypt(token),
         updated_at: nowIso(this.deps.clock),
       });
+      await tx.record({ action: 'invite.link_reset', target: { type: 'organization', id: ctx.actor.organizationId } });
       return token;
     });
   }

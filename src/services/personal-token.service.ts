@@ -44,7 +44,9 @@ export class PersonalTokenService {
       await tx.repos.users.lock(user.id);
       const live = await tx.repos.personalTokens.listLive(user.id, this.deps.clock.now().toISOString());
       if (live.length > 0) throw new AppError('token.already_exists', ALREADY_HAVE_TOKEN_MESSAGE);
-      return this.issue(tx, user.id);
+      const issued = await this.issue(tx, user.id);
+      await tx.record({ action: 'token.created', target: { type: 'token', id: issued.row.id } });
+      return issued;
     });
   }
 
@@ -81,10 +83,18 @@ export class PersonalTokenService {
     const { repos, secrets, clock } = this.deps;
     const claims = token.split('.').length === 2 ? readUnverifiedClaims(token) : verifyJwt(token, secrets.jwtKey, this.nowSeconds());
     const row = claims?.token_type === 'refresh' ? await repos.personalTokens.findByJti(claims.jti) : undefined;
+    const owner = row ? await repos.users.findById(row.user_id) : undefined;
     const revoked =
       row !== undefined &&
       row.token_prefix === tokenPrefix(token) &&
-      (await this.deps.uow.run(ctx, (tx) => tx.repos.personalTokens.blacklist(row.id, clock.now().toISOString())));
+      (await this.deps.uow.run(ctx, async (tx) => {
+        const done = await tx.repos.personalTokens.blacklist(row.id, clock.now().toISOString());
+        // Revoking needs no credentials: the token's owner is the one it is recorded against.
+        if (done && owner) {
+          await tx.record({ action: 'token.revoked', target: { type: 'token', id: row.id }, actor: ctx.principal ? undefined : { id: owner.id, email: owner.email }, organizationId: owner.active_organization_id });
+        }
+        return done;
+      }));
     if (!revoked) throw new AppError('token.not_found', INVALID_OR_BLACKLISTED_MESSAGE);
   }
 
@@ -104,7 +114,9 @@ export class PersonalTokenService {
         row.token_prefix === tokenPrefix(token) &&
         (await tx.repos.personalTokens.blacklist(row.id, this.deps.clock.now().toISOString()));
       if (!revoked) throw new AppError('token.invalid', INVALID_OR_BLACKLISTED_MESSAGE);
-      return this.issue(tx, user.id);
+      const issued = await this.issue(tx, user.id);
+      await tx.record({ action: 'token.rotated', target: { type: 'token', id: issued.row.id }, details: { replaced: row.id } });
+      return issued;
     });
   }
 

@@ -1,3 +1,4 @@
+import { diffFields } from '#src/domain/audit.js';
 import { hotkeysProblem } from '#src/domain/hotkeys.js';
 import { AppError, type ValidationErrors } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
@@ -70,25 +71,26 @@ export class ProfileService {
 
   /** PATCH /api/current-user: the caller's own profile. */
   async updateSelf(ctx: MemberContext, changes: ProfileChanges): Promise<OwnAccount> {
-    await this.deps.uow.run(ctx, (tx) => this.apply(tx, ctx.actor.user.id, changes));
+    await this.deps.uow.run(ctx, (tx) => this.apply(tx, ctx.actor.user, changes));
     if (changes.emailGiven) throw emailReadOnly();
     return this.own(ctx);
   }
 
   /** PATCH /api/users/{id}/: yourself, or another member within the target rules; never their active organization. */
   async updateUser(ctx: MemberContext, userId: number, changes: ProfileChanges): Promise<DirectoryEntry> {
-    await this.findChangeable(ctx, userId);
+    const { user } = await this.findChangeable(ctx, userId);
     if (userId !== ctx.actor.user.id && changes.activeOrganizationId !== undefined) {
       throw AppError.forbidden(OWN_ACTIVE_ORGANIZATION_MESSAGE);
     }
-    await this.deps.uow.run(ctx, (tx) => this.apply(tx, userId, changes));
+    await this.deps.uow.run(ctx, (tx) => this.apply(tx, user, changes));
     const entry = await this.findInOrganization(ctx, userId);
     if (changes.emailGiven) throw emailReadOnly();
     return entry;
   }
 
-  /** Checks and writes profile changes in one UPDATE; every problem is reported at once. */
-  private async apply(tx: Tx, userId: number, changes: ProfileChanges): Promise<void> {
+  /** Checks and writes profile changes in one UPDATE, with its log entry; every problem is reported at once. */
+  private async apply(tx: Tx, user: UserRow, changes: ProfileChanges): Promise<void> {
+    const userId = user.id;
     const update: UserUpdate = {};
     const problems: ValidationErrors = {};
     if (changes.firstName !== undefined) update.first_name = changes.firstName.trim();
@@ -113,6 +115,9 @@ export class ProfileService {
       else problems.active_organization = [`Invalid pk "${organizationId}" - object does not exist.`];
     }
     if (Object.keys(problems).length > 0) throw AppError.validation(problems);
-    if (Object.keys(update).length > 0) await tx.repos.users.update(userId, update);
+    const changed = diffFields(user, update);
+    if (Object.keys(changed).length === 0) return;
+    await tx.repos.users.update(userId, update);
+    await tx.record({ action: 'user.profile_changed', target: { type: 'user', id: userId }, details: { changes: changed } });
   }
 }

@@ -71,8 +71,8 @@ export class ProjectService {
       throw AppError.validation({ title: [`Ensure this field has at least ${PROJECT_TITLE_MIN_LENGTH} characters.`] });
     }
     const at = nowIso(this.deps.clock);
-    const project = await this.deps.uow.run(ctx, (tx) =>
-      tx.repos.projects.insert({
+    const project = await this.deps.uow.run(ctx, async (tx) => {
+      const created = await tx.repos.projects.insert({
         organization_id: actor.organizationId,
         created_by_id: actor.user.id,
         title,
@@ -80,8 +80,10 @@ export class ProjectService {
         label_config: input.labelConfig || DEFAULT_LABEL_CONFIG,
         created_at: at,
         updated_at: at,
-      }),
-    );
+      });
+      await tx.record({ action: 'project.created', projectId: created.id, target: { type: 'project', id: created.id }, details: { title } });
+      return created;
+    });
     return this.get(ctx, project.id);
   }
 
@@ -118,7 +120,11 @@ export class ProjectService {
         tasks.push({ data: JSON.stringify(data), meta: JSON.stringify(meta) });
       });
     }
-    const taskIds = await this.deps.uow.run(ctx, (tx) => tx.repos.projects.insertTasks(projectId, tasks, nowIso(this.deps.clock)));
+    const taskIds = await this.deps.uow.run(ctx, async (tx) => {
+      const ids = await tx.repos.projects.insertTasks(projectId, tasks, nowIso(this.deps.clock));
+      await tx.record({ action: 'project.tasks_imported', projectId, target: { type: 'project', id: projectId }, details: { tasks: ids.length } });
+      return ids;
+    });
     return { taskIds, dataColumns: [...columns], duration: (performance.now() - started) / 1000 };
   }
 
@@ -145,8 +151,8 @@ export class ProjectService {
   async createAnnotation(ctx: MemberContext, taskId: number, input: NewAnnotationInput): Promise<AnnotationRow> {
     const task = await this.task(ctx, taskId);
     const at = nowIso(this.deps.clock);
-    return this.deps.uow.run(ctx, (tx) =>
-      tx.repos.projects.insertAnnotation({
+    return this.deps.uow.run(ctx, async (tx) => {
+      const annotation = await tx.repos.projects.insertAnnotation({
         task_id: task.id,
         project_id: task.project_id,
         completed_by_id: ctx.actor.user.id,
@@ -156,8 +162,10 @@ export class ProjectService {
         lead_time: input.leadTime ?? null,
         created_at: at,
         updated_at: at,
-      }),
-    );
+      });
+      await tx.record({ action: 'project.annotation_created', projectId: task.project_id, details: { task: task.id, annotation: annotation.id } });
+      return annotation;
+    });
   }
 
   async listAnnotations(ctx: MemberContext, taskId: number): Promise<AnnotationRow[]> {

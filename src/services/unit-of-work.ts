@@ -1,14 +1,36 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '#src/errors.js';
+import { redactSecrets, type AuditAction } from '#src/domain/audit.js';
 import type { ActionContext } from '#src/policies/action-context.js';
 import { faultToAppError } from '#src/repositories/database-faults.js';
 import { createRepositories, type Repositories } from '#src/repositories/index.js';
 import type { DatabaseFault } from '#src/storage/database.js';
-import type { Database } from '#src/storage/schema.js';
+import type { Database, NewActivityLog } from '#src/storage/schema.js';
+import type { Clock } from '#src/clock.js';
 import type { Logger } from '#src/ports/logger.port.js';
 
 /** Work that must wait for the outcome of the transaction (deleting a replaced file, sending mail). */
 export type DeferredStep = () => Promise<void>;
+
+/** One entry of the activity log, as a use case states it; who, how and from where come from the context. */
+export interface AuditEvent {
+  action: AuditAction;
+  /** Default: the actor's organization, else the principal's active one. */
+  organizationId?: number | null;
+  target?: { type: 'user' | 'organization' | 'token' | 'project' | 'permission' | 'invite'; id?: number | null };
+  projectId?: number | null;
+  /** What changed (before/after) and anything worth keeping; secrets are redacted whatever their depth. */
+  details?: Record<string, unknown>;
+  /** Who acted when the context has no principal yet (a login, a sign-up). */
+  actor?: { id: number; email: string };
+  /** The status answered, when it is not the route's success (a refused login). */
+  responseCode?: number;
+}
+
+/** Query parameters that carry secrets (an invite link's token): never written to the log. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|refresh|access|key)=)[^&#]*/gi, '$1[redacted]');
+}
 
 /**
  * One use case's transaction: repositories bound to it, the context of who acts (for the audit trail), and the
@@ -21,6 +43,8 @@ export interface Tx {
   afterCommit(step: DeferredStep): void;
   /** Runs if the transaction rolls back: undoes what lives outside the database (a file already written). */
   onRollback(step: DeferredStep): void;
+  /** Writes an activity-log entry in this transaction: the entry exists exactly when the change does. */
+  record(event: AuditEvent): Promise<void>;
 }
 
 export interface UnitOfWork {
@@ -28,11 +52,35 @@ export interface UnitOfWork {
   run<T>(context: ActionContext, work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
+/** The row for an event: the context says who, how and from where; the event what. */
+function logEntry(context: ActionContext, event: AuditEvent, at: string): NewActivityLog {
+  const actor = event.actor ?? (context.principal ? { id: context.principal.id, email: context.principal.email } : undefined);
+  return {
+    created_at: at,
+    organization_id: event.organizationId !== undefined ? event.organizationId : (context.actor?.organizationId ?? context.principal?.active_organization_id ?? null),
+    actor_id: actor?.id ?? null,
+    actor_email: actor?.email ?? '',
+    action: event.action,
+    target_type: event.target?.type ?? null,
+    target_id: event.target?.id ?? null,
+    project_id: event.projectId ?? null,
+    request_method: context.method,
+    request_url: redactUrl(context.url),
+    response_code: String(event.responseCode ?? context.successStatus),
+    auth_method: context.via,
+    ip_address: context.ip,
+    user_agent: context.userAgent?.slice(0, 1000) ?? null,
+    request_id: context.requestId,
+    details: JSON.stringify(redactSecrets(event.details ?? {})),
+  };
+}
+
 /** The unit of work over the database; `classify` is the database factory's reading of driver errors. */
 export function createUnitOfWork(
   db: Kysely<Database>,
   classify: (error: unknown) => DatabaseFault | undefined,
   logger: Logger,
+  clock: Clock,
 ): UnitOfWork {
   const runSteps = async (steps: DeferredStep[], when: string, context: ActionContext): Promise<void> => {
     for (const step of steps) {
@@ -49,14 +97,16 @@ export function createUnitOfWork(
       const rollbackSteps: DeferredStep[] = [];
       let result: T;
       try {
-        result = await db.transaction().execute((trx) =>
-          work({
-            repos: createRepositories(trx),
+        result = await db.transaction().execute((trx) => {
+          const repos = createRepositories(trx);
+          return work({
+            repos,
             context,
             afterCommit: (step) => commitSteps.push(step),
             onRollback: (step) => rollbackSteps.push(step),
-          }),
-        );
+            record: (event) => repos.activityLog.insert(logEntry(context, event, clock.now().toISOString())),
+          });
+        });
       } catch (error) {
         await runSteps(rollbackSteps, 'after a rollback', context);
         if (error instanceof AppError) throw error;

@@ -23,6 +23,8 @@ export interface UserTable {
   last_login: string | null;
   last_activity: string | null;
   active_organization_id: number | null;
+  /** Set when the account was deleted: the row stays as "Deleted User", so their work stays attributed. */
+  deleted_at: Generated<string | null>;
 }
 
 export interface OrganizationTable {
@@ -37,6 +39,8 @@ export interface OrganizationTable {
   allow_unsafe_instruction_tags: boolean;
   api_tokens_enabled: boolean;
   legacy_api_tokens_enabled: boolean;
+  /** Role given to people who join through the invite link (Enterprise's `default_role`). */
+  default_role: Generated<RoleCode>;
   created_at: string;
   updated_at: string;
 }
@@ -127,6 +131,39 @@ export interface ProjectHotkeyPreferenceTable {
   custom_hotkeys: string;
 }
 
+/** An organization's override of which roles hold a configurable permission. */
+export interface OrganizationPermissionTable {
+  id: Generated<number>;
+  organization_id: number;
+  permission: string;
+  /** JSON array of role codes. */
+  roles: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One state-changing action: who, what, where from, and what changed (secrets redacted). */
+export interface ActivityLogTable {
+  id: Generated<number>;
+  created_at: string;
+  organization_id: number | null;
+  actor_id: number | null;
+  actor_email: string;
+  action: string;
+  target_type: string | null;
+  target_id: number | null;
+  project_id: number | null;
+  request_method: string;
+  request_url: string;
+  response_code: string;
+  auth_method: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  request_id: string;
+  /** JSON text. */
+  details: string;
+}
+
 /** Mail written in the transaction of the change that causes it, sent after the commit. */
 export interface MailOutboxTable {
   id: Generated<number>;
@@ -172,6 +209,8 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   stored_files: StoredFileTable;
   auth_attempts: AuthAttemptTable;
+  organization_permissions: OrganizationPermissionTable;
+  activity_log: ActivityLogTable;
 }
 
 /** Column names stored as booleans; SQLite keeps them as 0/1 and the factory converts them back. */
@@ -209,6 +248,7 @@ const USER_COLUMN_SET = {
   last_login: true,
   last_activity: true,
   active_organization_id: true,
+  deleted_at: true,
 } as const satisfies Record<UserColumn, true>;
 export const USER_COLUMNS = Object.keys(USER_COLUMN_SET) as UserColumn[];
 export type NewUser = Insertable<UserTable>;
@@ -221,3 +261,5 @@ export type ProjectRow = Selectable<ProjectTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type AnnotationRow = Selectable<AnnotationTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type ActivityLogRow = Selectable<ActivityLogTable>;
+export type NewActivityLog = Insertable<ActivityLogTable>;

@@ -38,9 +38,25 @@ async function fromAuthorization(app: FastifyInstance, header: string): Promise<
   return undefined;
 }
 
+/** The status the route answers on success: its lowest declared 2xx (201 for creations), else 200. */
+function successStatusOf(request: FastifyRequest): number {
+  const responses = (request.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
+  const codes = Object.keys(responses).map(Number).filter((code) => code >= 200 && code < 300);
+  return codes.length > 0 ? Math.min(...codes) : 200;
+}
+
 function baseContext(request: FastifyRequest): ActionContext {
-  const userAgent = request.headers['user-agent'];
-  return { principal: undefined, actor: undefined, via: 'anonymous', ip: request.ip || null, userAgent: userAgent ?? null, requestId: request.id };
+  return {
+    principal: undefined,
+    actor: undefined,
+    via: 'anonymous',
+    ip: request.ip || null,
+    userAgent: request.headers['user-agent'] ?? null,
+    requestId: request.id,
+    method: request.method,
+    url: request.url,
+    successStatus: successStatusOf(request),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ColumnTypes } from '#src/storage/migrations/column-types.js';
 import * as accountsCore from '#src/storage/migrations/0001-accounts-core.migration.js';
 import * as tokensProjects from '#src/storage/migrations/0002-tokens-projects.migration.js';
 import * as portsAndSealedInvites from '#src/storage/migrations/0003-ports-and-sealed-invites.migration.js';
+import * as rolesAndActivityLog from '#src/storage/migrations/0004-roles-and-activity-log.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0001-accounts-core', accountsCore],
   ['0002-tokens-projects', tokensProjects],
   ['0003-ports-and-sealed-invites', portsAndSealedInvites],
+  ['0004-roles-and-activity-log', rolesAndActivityLog],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */
