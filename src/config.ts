@@ -51,6 +51,10 @@ export interface SecurityConfig {
   /** Legacy `Token` keys allowed in every organization created by this process (sign-up, start-up user). */
   enableLegacyApiToken: boolean;
   disableSignupWithoutLink: boolean;
+  /** Members may create organizations of their own (LABEL_STUDIO_ALLOW_ORGANIZATION_CREATION). */
+  allowOrganizationCreation: boolean;
+  /** Days the activity log keeps entries (LABEL_STUDIO_ACTIVITY_LOG_RETENTION_DAYS); 0 keeps them all. */
+  activityLogRetentionDays: number;
 }
 
 export interface SessionConfig {
@@ -169,6 +173,17 @@ function resolveBool(env: Env, name: string, problems: string[]): boolean {
   return value ?? false;
 }
 
+function resolveDays(env: Env, name: string, problems: string[]): number {
+  const raw = getEnv(env, name);
+  if (raw === undefined) return 0;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 0) {
+    problems.push(`LABEL_STUDIO_${name} must be a whole number of days, 0 to keep everything (got "${raw}")`);
+    return 0;
+  }
+  return days;
+}
+
 function resolvePoolSize(env: Env, problems: string[]): number {
   const raw = env.DATABASE_POOL_SIZE;
   if (raw === undefined || raw === '') return 10;
@@ -227,6 +242,8 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
       secretKey: env.SECRET_KEY || undefined,
       enableLegacyApiToken: options.enableLegacyApiToken === true || resolveBool(env, 'ENABLE_LEGACY_API_TOKEN', problems),
       disableSignupWithoutLink: resolveBool(env, 'DISABLE_SIGNUP_WITHOUT_LINK', problems),
+      allowOrganizationCreation: getEnv(env, 'ALLOW_ORGANIZATION_CREATION') === undefined || resolveBool(env, 'ALLOW_ORGANIZATION_CREATION', problems),
+      activityLogRetentionDays: resolveDays(env, 'ACTIVITY_LOG_RETENTION_DAYS', problems),
     },
     sessions: {
       maxAgeSeconds: resolveSeconds(env, 'MAX_SESSION_AGE', 14 * 24 * 3600, problems),

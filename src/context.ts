@@ -13,6 +13,7 @@ import { systemContext } from '#src/policies/action-context.js';
 import { ActorResolver } from '#src/policies/actor-resolver.js';
 import { createRepositories, type Repositories } from '#src/repositories/index.js';
 import { AccountService } from '#src/services/account.service.js';
+import { ActivityLogService } from '#src/services/activity-log.service.js';
 import { ActivityService } from '#src/services/activity.service.js';
 import { AuthService } from '#src/services/auth.service.js';
 import { AvatarService } from '#src/services/avatar.service.js';
@@ -21,7 +22,9 @@ import { HotkeysService } from '#src/services/hotkeys.service.js';
 import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { MemberAdminService } from '#src/services/member-admin.service.js';
+import { MemberLifecycleService } from '#src/services/member-lifecycle.service.js';
 import { MembershipService } from '#src/services/membership.service.js';
+import { PermissionService } from '#src/services/permission.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
 import { PersonalTokenService } from '#src/services/personal-token.service.js';
 import { ProfileService } from '#src/services/profile.service.js';
@@ -37,6 +40,8 @@ export interface Services {
   members: MemberAdminService;
   organizations: OrganizationService;
   memberships: MembershipService;
+  lifecycle: MemberLifecycleService;
+  permissions: PermissionService;
   legacyTokens: LegacyTokenService;
   personalTokens: PersonalTokenService;
   jwtSettings: JwtSettingsService;
@@ -44,6 +49,7 @@ export interface Services {
   sessions: SessionService;
   auth: AuthService;
   activity: ActivityService;
+  activityLog: ActivityLogService;
   avatars: AvatarService;
   hotkeys: HotkeysService;
   projects: ProjectService;
@@ -76,12 +82,15 @@ function buildServices(deps: ServiceDeps): Services {
   const organizations = new OrganizationService(deps);
   const sessions = new SessionService(deps);
   const profiles = new ProfileService(deps);
+  const memberships = new MembershipService(deps);
   return {
     accounts,
     profiles,
     members: new MemberAdminService(deps, accounts, profiles),
     organizations,
-    memberships: new MembershipService(deps),
+    memberships,
+    lifecycle: new MemberLifecycleService(deps, memberships),
+    permissions: new PermissionService(deps),
     legacyTokens,
     personalTokens: new PersonalTokenService(deps),
     jwtSettings: new JwtSettingsService(deps),
@@ -89,6 +98,7 @@ function buildServices(deps: ServiceDeps): Services {
     sessions,
     auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens }),
     activity: new ActivityService(deps),
+    activityLog: new ActivityLogService(deps),
     avatars: new AvatarService(deps, profiles),
     hotkeys: new HotkeysService(deps),
     projects: new ProjectService(deps),

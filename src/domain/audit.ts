@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'member.role_changed',
   'member.deactivated',
   'member.reactivated',
+  'member.approved',
   'member.removed',
   'member.left',
   'organization.created',

@@ -32,7 +32,7 @@ const INTEGER = /^\s*[+-]?\d+\s*$/;
 export function parsePageNumber(raw: string | undefined): number | 'last' {
   if (raw === undefined || raw === '') return 1;
   if (raw === 'last') return 'last';
-  if (!INTEGER.test(raw)) throw AppError.notFound(INVALID_PAGE_MESSAGE);
+  if (!INTEGER.test(raw)) throw new AppError('page.invalid', INVALID_PAGE_MESSAGE);
   return Number.parseInt(raw, 10);
 }
 
@@ -52,13 +52,14 @@ export function parsePageRequest(query: { page?: string; page_size?: string }, r
 }
 
 /**
- * Places the request on a list of `count` items. Page 1 of an empty list is fine; any other page outside
- * the list answers 404 `Invalid page.` like Django's paginator.
+ * Places the request on a list of `count` items. Page 1 of an empty list is fine; any other page outside the list
+ * answers 404 `Invalid page.` like Django's paginator — or, with `pastEnd: 'empty'`, a page past the end is served
+ * empty (what the SDK's member pager needs to stop).
  */
-export function resolvePage(count: number, request: PageRequest): PageWindow {
+export function resolvePage(count: number, request: PageRequest, pastEnd: 'error' | 'empty' = 'error'): PageWindow {
   const numPages = count === 0 ? 1 : Math.ceil(count / request.pageSize);
   const page = request.page === 'last' ? numPages : request.page;
-  if (page < 1 || page > numPages) throw AppError.notFound(INVALID_PAGE_MESSAGE);
+  if (page < 1 || (page > numPages && pastEnd === 'error')) throw new AppError('page.invalid', INVALID_PAGE_MESSAGE);
   return { page, pageSize: request.pageSize, offset: (page - 1) * request.pageSize, count, numPages };
 }
 

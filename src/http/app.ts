@@ -14,6 +14,7 @@ import { headersPlugin } from '#src/http/plugins/headers.plugin.js';
 import { ErrorEnvelope } from '#src/http/schemas/common.schema.js';
 import { installValidators } from '#src/http/validator.js';
 import { openApiPlugin, openApiRoutes } from '#src/http/plugins/openapi.plugin.js';
+import { activityLogRoutes } from '#src/http/routes/activity-log.routes.js';
 import { authPagesRoutes } from '#src/http/routes/auth-pages.routes.js';
 import { currentUserRoutes } from '#src/http/routes/current-user.routes.js';
 import { healthRoutes } from '#src/http/routes/health.routes.js';
@@ -100,6 +101,7 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
   await app.register(organizationRoutes);
   await app.register(tokenRoutes);
   await app.register(projectRoutes);
+  await app.register(activityLogRoutes);
   await app.register(openApiRoutes);
   await app.register(webPagesRoutes);
   return app;

@@ -1,6 +1,6 @@
 import { AppError } from '#src/errors.js';
 import type { Actor } from '#src/policies/action-context.js';
-import { roleAllows } from '#src/policies/permissions.js';
+import { isConfigurable, roleAllows, type Permission, type PermissionOverrides } from '#src/policies/permissions.js';
 import type { MemberAccess } from '#src/policies/route-access.js';
 import type { Repositories } from '#src/repositories/index.js';
 import type { MembershipRow, UserRow } from '#src/storage/schema.js';
@@ -55,7 +55,23 @@ export class ActorResolver {
       scope === 'active'
         ? await this.inActiveOrganization(user)
         : await this.inOrganization(user, Number(params[scope.param]), scope.outsiders);
-    if (!roleAllows(actor.role, access.permission)) throw AppError.forbidden(access.denied);
+    if (!roleAllows(actor.role, access.permission, await this.overridesFor(actor.organizationId, access.permission))) {
+      throw AppError.forbidden(access.denied);
+    }
     return actor;
+  }
+
+  /**
+   * The organization's overrides of the permission table; with `only`, just that permission's (one indexed read, and
+   * none at all for a permission that cannot be customized).
+   */
+  async overridesFor(organizationId: number, only?: Permission): Promise<PermissionOverrides> {
+    if (only !== undefined) {
+      if (!isConfigurable(only)) return new Map();
+      const row = await this.repos.permissionOverrides.find(organizationId, only);
+      return new Map(row ? [[only, row.roles]] : []);
+    }
+    const rows = await this.repos.permissionOverrides.list(organizationId);
+    return new Map(rows.map((row) => [row.permission, row.roles]));
   }
 }

@@ -16,12 +16,18 @@ export const PERMISSIONS = {
   'organizations.change': ['OW', 'AD'],
   'organizations.invite': ['OW', 'AD', 'MA'],
   'organizations.token_settings': ['OW', 'AD'],
+  'organizations.create': ACTIVE,
+  'organizations.transfer': ['OW'],
+  'permissions.view': ['OW', 'AD'],
+  'permissions.change': ['OW'],
+  'activity_log.view': ['OW', 'AD'],
   'members.view': ACTIVE,
+  'members.change_role': ['OW', 'AD'],
   'members.delete': ['OW'],
   'users.view': ACTIVE,
   'users.create': ['OW', 'AD'],
   'users.change': ['OW', 'AD'],
-  'users.delete': ['OW'],
+  'users.delete': ['OW', 'AD'],
   'projects.view': ACTIVE,
   'projects.create': ACTIVE,
   'tasks.view': ACTIVE,
@@ -41,12 +47,18 @@ export const PERMISSION_MEANINGS: Record<Permission, string> = {
   'organizations.change': 'rename the organization, change its contact e-mail',
   'organizations.invite': 'see and reset the invite link',
   'organizations.token_settings': 'allow or refuse personal access tokens and legacy keys',
+  'organizations.create': 'create another organization (becoming its owner), where the instance allows it',
+  'organizations.transfer': 'hand the organization’s ownership to another member',
+  'permissions.view': 'see which roles hold the configurable permissions',
+  'permissions.change': 'move configurable permissions between roles, or reset them to these defaults',
+  'activity_log.view': 'read and export the activity log',
   'members.view': 'list members and see their contributions',
+  'members.change_role': 'change members’ roles: deactivate, reactivate, approve pending sign-ups (never upwards)',
   'members.delete': 'remove a member (soft delete)',
   'users.view': 'list and see the users of the organization',
   'users.create': 'create users in the organization',
   'users.change': 'change other members’ profiles and avatars (never the owner’s, never a higher role’s)',
-  'users.delete': 'delete a user for good (their work stays)',
+  'users.delete': 'delete an account for good: shown as "Deleted User", their work stays (never the owner)',
   'projects.view': 'list and see projects',
   'projects.create': 'create projects',
   'tasks.view': 'list tasks',
@@ -60,7 +72,6 @@ export const PERMISSION_MEANINGS: Record<Permission, string> = {
  * They follow `organizations.view` (every active role), except deleting the organization, which follows changing it.
  */
 const UNENFORCED_LABEL_STUDIO_PERMISSIONS: readonly string[] = [
-  'organizations.create',
   'organizations.delete',
   'projects.change',
   'projects.delete',
@@ -84,15 +95,55 @@ const UNENFORCED_LABEL_STUDIO_PERMISSIONS: readonly string[] = [
   ...['view', 'create', 'change', 'delete'].map((a) => `views.${a}`),
 ];
 
-/** True when a member with this role may do it. Pending (NO) and deactivated (DI) members may do nothing. */
-export function roleAllows(role: RoleCode, permission: Permission): boolean {
+/** A permission an owner may move between roles (Enterprise's "Customize organization permissions"). */
+export interface ConfigurablePermission {
+  label: string;
+  group: string;
+  tooltip: string;
+  /** Roles that may be given it; the owner always holds it. */
+  options: readonly RoleCode[];
+}
+
+export const CONFIGURABLE_PERMISSIONS: Partial<Record<Permission, ConfigurablePermission>> = {
+  'organizations.invite': {
+    label: 'Invite members to organization',
+    group: 'Organization',
+    tooltip: 'See, copy and reset the invite link',
+    options: ['OW', 'AD', 'MA', 'RE', 'AN'],
+  },
+  'users.token.any': {
+    label: 'Create API tokens',
+    group: 'Account',
+    tooltip: 'Create, list and rotate personal access tokens',
+    options: ['OW', 'AD', 'MA', 'RE', 'AN'],
+  },
+  'projects.create': { label: 'Create projects', group: 'Projects', tooltip: 'Create new projects', options: ['OW', 'AD', 'MA', 'RE', 'AN'] },
+  'tasks.create': { label: 'Import tasks', group: 'Projects', tooltip: 'Import tasks into projects', options: ['OW', 'AD', 'MA', 'RE', 'AN'] },
+  'users.delete': { label: 'Delete users', group: 'Organization', tooltip: 'Delete accounts for good', options: ['OW', 'AD'] },
+  'activity_log.view': { label: 'View the activity log', group: 'Organization', tooltip: 'Read and export who did what', options: ['OW', 'AD', 'MA'] },
+};
+
+export const isConfigurable = (key: string): key is Permission => key in CONFIGURABLE_PERMISSIONS;
+
+/** An organization's overrides: permission → the roles that hold it there instead of the table's default. */
+export type PermissionOverrides = ReadonlyMap<string, readonly RoleCode[]>;
+const NO_OVERRIDES: PermissionOverrides = new Map();
+
+/**
+ * True when a member with this role may do it, in an organization with these overrides. Pending (NO) and
+ * deactivated (DI) members may do nothing; the owner keeps every permission whatever the overrides say.
+ */
+export function roleAllows(role: RoleCode, permission: Permission, overrides: PermissionOverrides = NO_OVERRIDES): boolean {
+  if (!isActiveRole(role)) return false;
+  const override = isConfigurable(permission) ? overrides.get(permission) : undefined;
+  if (override) return role === 'OW' || override.includes(role);
   return (PERMISSIONS[permission] as readonly RoleCode[]).includes(role);
 }
 
 /** Every permission key a role holds (whoami `permissions`): what the web app shows and hides by. */
-export function permissionsOf(role: RoleCode | undefined): string[] {
+export function permissionsOf(role: RoleCode | undefined, overrides: PermissionOverrides = NO_OVERRIDES): string[] {
   if (!role) return [];
-  const held = (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => roleAllows(role, permission));
+  const held = (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => roleAllows(role, permission, overrides));
   const extras = UNENFORCED_LABEL_STUDIO_PERMISSIONS.filter((name) =>
     roleAllows(role, name === 'organizations.delete' ? 'organizations.change' : 'organizations.view'),
   );
@@ -103,4 +154,6 @@ export function permissionsOf(role: RoleCode | undefined): string[] {
 export const DEFAULT_MEMBER_ROLE: RoleCode = 'AN';
 
 /** Roles that may act at all; the others (pending, deactivated) are members without access. */
-export const isActiveRole = (role: RoleCode): boolean => ACTIVE.includes(role);
+export function isActiveRole(role: RoleCode): boolean {
+  return ACTIVE.includes(role);
+}

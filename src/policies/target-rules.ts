@@ -12,6 +12,10 @@ export const SELF_DELETION_MESSAGE = 'You cannot delete your own account.';
 export const OTHER_ORGANIZATION_MESSAGE = 'This user is a member of another organization and cannot be deleted from here.';
 export const HIGHER_ROLE_MESSAGE = 'You cannot act on a member whose role is higher than yours.';
 export const SELF_REMOVAL_MESSAGE = 'User cannot soft delete self';
+export const OWN_ROLE_MESSAGE = 'You cannot change your own role.';
+export const OWNER_ROLE_MESSAGE = "The owner's role changes only by transferring ownership.";
+export const OWNER_BY_TRANSFER_MESSAGE = 'There is one owner: make someone the owner by transferring ownership.';
+export const HIGHER_GRANT_MESSAGE = 'You cannot give a role higher than your own.';
 
 /** What the rules need to know about the person acted on. */
 export interface TargetFacts {
@@ -22,10 +26,12 @@ export interface TargetFacts {
   createdAnOrganization?: boolean;
   /** True when they still belong to an organization other than the actor's. */
   memberElsewhere?: boolean;
+  /** The role they would get (role changes). */
+  newRole?: RoleCode;
 }
 
 /** Who may act on whom. Each rule answers the refusal to raise, or null when the action may go ahead. */
-export type TargetRule = 'change_user' | 'remove_member' | 'delete_user';
+export type TargetRule = 'change_user' | 'change_role' | 'remove_member' | 'delete_user';
 
 const higherRole = (actor: Actor, target: TargetFacts): boolean => ROLE_RANK[target.role] > ROLE_RANK[actor.role];
 
@@ -36,6 +42,18 @@ const RULES: Record<TargetRule, (actor: Actor, target: TargetFacts) => AppError 
     if (target.role === 'OW') return AppError.forbidden(OWNER_PROTECTED_MESSAGE, 'membership.owner_protected');
     if (!roleAllows(actor.role, 'users.change')) return AppError.forbidden();
     if (higherRole(actor, target)) return AppError.forbidden(HIGHER_ROLE_MESSAGE);
+    return null;
+  },
+  /**
+   * Role changes (deactivation, approval included): never your own, never the owner's (ownership moves only by
+   * transfer, so there is always exactly one owner), never a higher role's, never to a role above your own.
+   */
+  change_role: (actor, target) => {
+    if (target.userId === actor.user.id) return AppError.forbidden(OWN_ROLE_MESSAGE, 'membership.own_role');
+    if (target.role === 'OW') return AppError.forbidden(OWNER_ROLE_MESSAGE, 'membership.owner_protected');
+    if (target.newRole === 'OW') return AppError.validation({ role: [OWNER_BY_TRANSFER_MESSAGE] });
+    if (higherRole(actor, target)) return AppError.forbidden(HIGHER_ROLE_MESSAGE);
+    if (target.newRole && ROLE_RANK[target.newRole] > ROLE_RANK[actor.role]) return AppError.forbidden(HIGHER_GRANT_MESSAGE);
     return null;
   },
   /** Soft removal from the organization: never yourself (Label Studio's own 405 body), never the owner or a higher role. */

@@ -46,11 +46,11 @@ export class ActivityLogRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Entries newest first; `beforeId` continues after the last one of the previous batch. */
-  list(filter: ActivityLogFilter, limit: number, offset: number, beforeId?: number): Promise<ActivityLogRow[]> {
+  /** Entries newest first (or oldest first); `beforeId` continues after the last one of the previous batch. */
+  list(filter: ActivityLogFilter, limit: number, offset: number, beforeId?: number, oldestFirst = false): Promise<ActivityLogRow[]> {
     let query = this.filtered(filter).selectAll();
-    if (beforeId !== undefined) query = query.where('id', '<', beforeId);
-    return query.orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    if (beforeId !== undefined) query = query.where('id', oldestFirst ? '>' : '<', beforeId);
+    return query.orderBy('id', oldestFirst ? 'asc' : 'desc').limit(limit).offset(offset).execute();
   }
 
   /** Deletes entries older than `before` (the retention setting); returns how many. */

@@ -14,6 +14,10 @@ export class LegacyTokenRepository {
       .execute();
   }
 
+  async deleteForUser(userId: number): Promise<void> {
+    await this.db.deleteFrom('legacy_tokens').where('user_id', '=', userId).execute();
+  }
+
   async ciphertextFor(userId: number): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('legacy_tokens')

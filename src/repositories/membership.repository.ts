@@ -4,10 +4,20 @@ import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationRow, 
 /** Columns the memberships list may be ordered by (besides the default username, id). */
 export type MemberOrderColumn = 'email' | 'first_name' | 'last_name' | 'last_activity' | 'username' | 'date_joined';
 
-export interface MemberListQuery {
-  organizationId: number;
+/** Which members a list shows (all optional): the SDK's `members.list` filters. */
+export interface MemberFilter {
   /** Case-insensitive substring of first name, last name, e-mail or username; removed members never match. */
   search?: string;
+  roles?: readonly RoleCode[];
+  /** true: removed members only; false: live ones only; absent: both (Label Studio's list). */
+  deleted?: boolean;
+  lastActivityFrom?: string;
+  lastActivityTo?: string;
+  userIds?: readonly number[];
+}
+
+export interface MemberListQuery extends MemberFilter {
+  organizationId: number;
   order: { column: MemberOrderColumn; descending: boolean };
   limit: number;
   offset: number;
@@ -79,11 +89,17 @@ export class MembershipRepository {
     return rows.map((r) => r.user_id);
   }
 
-  private filtered(organizationId: number, search: string | undefined) {
+  private filtered(organizationId: number, filter: MemberFilter) {
+    const { search } = filter;
     let query = this.db
       .selectFrom('organization_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
       .where('m.organization_id', '=', organizationId);
+    if (filter.roles?.length) query = query.where('m.role', 'in', [...filter.roles]);
+    if (filter.deleted !== undefined) query = query.where('m.deleted_at', filter.deleted ? 'is not' : 'is', null);
+    if (filter.lastActivityFrom) query = query.where('u.last_activity', '>=', filter.lastActivityFrom);
+    if (filter.lastActivityTo) query = query.where('u.last_activity', '<=', filter.lastActivityTo);
+    if (filter.userIds) query = query.where('m.user_id', 'in', filter.userIds.length > 0 ? [...filter.userIds] : [-1]);
     if (search) {
       const pattern = likePattern(search);
       query = query.where('m.deleted_at', 'is', null).where((eb) =>
@@ -97,8 +113,8 @@ export class MembershipRepository {
     return query;
   }
 
-  async countMembers(organizationId: number, search?: string): Promise<number> {
-    const row = await this.filtered(organizationId, search)
+  async countMembers(organizationId: number, filter: MemberFilter = {}): Promise<number> {
+    const row = await this.filtered(organizationId, filter)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirst();
     return Number(row?.n ?? 0);
@@ -108,7 +124,7 @@ export class MembershipRepository {
   async listMembers(query: MemberListQuery): Promise<MemberWithUser[]> {
     const { column, descending } = query.order;
     const direction = descending ? 'desc' : 'asc';
-    let select = this.filtered(query.organizationId, query.search)
+    let select = this.filtered(query.organizationId, query)
       .select(USER_COLUMNS.map((column) => `u.${column}` as const))
       .select([
         'm.id as m_id',

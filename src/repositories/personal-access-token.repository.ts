@@ -9,6 +9,10 @@ export class PersonalAccessTokenRepository {
     return this.db.insertInto('personal_access_tokens').values(token).returningAll().executeTakeFirstOrThrow();
   }
 
+  async deleteForUser(userId: number): Promise<void> {
+    await this.db.deleteFrom('personal_access_tokens').where('user_id', '=', userId).execute();
+  }
+
   findByJti(jti: string): Promise<PersonalAccessTokenRow | undefined> {
     return this.db.selectFrom('personal_access_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();
   }

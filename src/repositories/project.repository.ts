@@ -7,6 +7,8 @@ export interface ProjectDetailRow extends ProjectRow {
   creator_last_name: string | null;
   creator_email: string | null;
   creator_avatar: string | null;
+  /** Set when the creator's account was deleted: shown as "Deleted User". */
+  creator_deleted_at: string | null;
   task_number: number;
   num_tasks_with_annotations: number;
   total_annotations_number: number;
@@ -44,6 +46,7 @@ export class ProjectRepository {
         'u.last_name as creator_last_name',
         'u.email as creator_email',
         'u.avatar as creator_avatar',
+        'u.deleted_at as creator_deleted_at',
       ])
       .select((eb) => [
         eb.selectFrom('tasks as t').whereRef('t.project_id', '=', 'p.id').select((s) => s.fn.countAll<number>().as('n')).as('task_number'),

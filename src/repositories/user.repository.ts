@@ -45,14 +45,6 @@ export class UserRepository {
     await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
   }
 
-  /**
-   * Hard-deletes a user. Memberships, tokens, sessions and hotkey preferences go with them (cascade);
-   * projects and annotations they made stay, their author set to null.
-   */
-  async delete(id: number): Promise<void> {
-    await this.db.deleteFrom('users').where('id', '=', id).execute();
-  }
-
   /** True when the user created an organization (its owner); Label Studio never hard-deletes those. */
   async createdAnOrganization(id: number): Promise<boolean> {
     const row = await this.db.selectFrom('organizations').select('id').where('created_by_id', '=', id).limit(1).executeTakeFirst();

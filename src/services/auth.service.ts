@@ -5,7 +5,7 @@ import { passwordProblems } from '#src/domain/password-policy.js';
 import { AppError } from '#src/errors.js';
 import type { ActionContext } from '#src/policies/action-context.js';
 import { DEACTIVATED_MESSAGE, PENDING_MESSAGE } from '#src/policies/actor-resolver.js';
-import { DEFAULT_MEMBER_ROLE, isActiveRole } from '#src/policies/permissions.js';
+import { isActiveRole } from '#src/policies/permissions.js';
 import type { AccountService } from '#src/services/account.service.js';
 import type { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { DEFAULT_ORGANIZATION_TITLE, type OrganizationService } from '#src/services/organization.service.js';
@@ -32,6 +32,9 @@ export interface LoginResult {
   /** Value for the session cookie. */
   sessionCookie: string;
 }
+
+/** A sign-up: logged in at once, or (an organization whose default role is pending) waiting for approval. */
+export type SignupResult = (LoginResult & { pending: false }) | { user: UserRow; pending: true };
 
 /** The services whose steps sign-up and login compose. */
 export interface AuthCollaborators {
@@ -107,7 +110,7 @@ export class AuthService {
   }
 
   /** Web sign-up (§5.1): invite-token gating, the password rule, membership, then a logged-in session. */
-  async signup(ctx: ActionContext, input: SignupInput): Promise<LoginResult> {
+  async signup(ctx: ActionContext, input: SignupInput): Promise<SignupResult> {
     const { organizations, accounts } = this.services;
     const target = input.inviteToken ? await organizations.findByInviteToken(input.inviteToken) : await organizations.findFirst();
     if (input.inviteToken && !target) throw AppError.forbidden(INVITE_INVALID_MESSAGE, 'auth.invite_invalid');
@@ -125,7 +128,7 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
 
     // The new user is logged in from the same transaction: the password was just hashed, verifying it again would only cost time.
-    const { userId, sessionCookie } = await this.deps.uow.run(ctx, async (tx) => {
+    const { userId, sessionCookie } = await this.deps.uow.run(ctx, async (tx): Promise<{ userId: number; sessionCookie: string | undefined }> => {
       const created = await accounts.create(tx, {
         email,
         passwordHash,
@@ -133,13 +136,16 @@ export class AuthService {
         allowNewsletters: input.allowNewsletters,
       });
       const org = target ?? (await organizations.create(tx, DEFAULT_ORGANIZATION_TITLE, created.id));
-      if (target) await organizations.addMember(tx, target.id, created.id, DEFAULT_MEMBER_ROLE);
+      // Sign-ups get the organization's default role; with `NO` they wait for an administrator's approval.
+      if (target) await organizations.addMember(tx, target.id, created.id, target.default_role);
+      const role = target ? target.default_role : 'OW';
       const actor = { id: created.id, email: created.email };
       if (!target) await tx.record({ action: 'organization.created', actor, organizationId: org.id, target: { type: 'organization', id: org.id } });
-      await tx.record({ action: 'auth.signed_up', actor, organizationId: org.id, target: { type: 'user', id: created.id }, details: { invited: target !== undefined } });
-      return { userId: created.id, sessionCookie: await this.#startSession(tx, created.id, org.id, true) };
+      await tx.record({ action: 'auth.signed_up', actor, organizationId: org.id, target: { type: 'user', id: created.id }, details: { invited: input.inviteToken !== undefined, role } });
+      return { userId: created.id, sessionCookie: isActiveRole(role) ? await this.#startSession(tx, created.id, org.id, true) : undefined };
     });
-    return { user: await accounts.getById(userId), sessionCookie };
+    const user = await accounts.getById(userId);
+    return sessionCookie === undefined ? { user, pending: true } : { user, sessionCookie, pending: false };
   }
 
   async logout(ctx: ActionContext, sessionCookie: string | undefined): Promise<void> {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { UNUSABLE_PASSWORD } from '#src/auth/password-hasher.js';
 import { nowIso } from '#src/clock.js';
 import { hotkeysProblem } from '#src/domain/hotkeys.js';
 import { AppError, type ValidationErrors } from '#src/errors.js';
@@ -84,9 +86,10 @@ export class MemberAdminService {
   }
 
   /**
-   * Hard-deletes a user of the actor's organization within the `delete_user` target rule (never an organization's
-   * creator, never yourself, never someone another organization still has). Their work stays, authorless; their
-   * avatar file goes once the deletion is committed.
+   * Deletes an account for good, within the `delete_user` target rule (never an organization's creator, never
+   * yourself, never a higher role, never someone another organization still has). The row stays as "Deleted User" so
+   * everything they made stays attributed; their e-mail is freed, their password, tokens and sessions end, and they
+   * need a new invitation to return. Their avatar file goes once the deletion is committed.
    */
   async delete(ctx: MemberContext, userId: number): Promise<void> {
     const entry = await this.profiles.findInOrganization(ctx, userId);
@@ -98,10 +101,28 @@ export class MemberAdminService {
       createdAnOrganization: await repos.users.createdAnOrganization(userId),
       memberElsewhere: memberships.some((m) => m.organization_id !== ctx.actor.organizationId),
     });
+    const at = nowIso(this.deps.clock);
     await this.deps.uow.run(ctx, async (tx) => {
-      await tx.repos.users.delete(userId);
+      await tx.repos.users.update(userId, {
+        email: `deleted-${userId}-${randomBytes(6).toString('hex')}@deleted.invalid`,
+        username: `deleted-${userId}`,
+        first_name: '',
+        last_name: '',
+        phone: '',
+        avatar: null,
+        custom_hotkeys: '{}',
+        password: UNUSABLE_PASSWORD,
+        is_active: false,
+        allow_newsletters: null,
+        active_organization_id: null,
+        deleted_at: at,
+      });
+      for (const membership of memberships) await tx.repos.memberships.markDeleted(membership.id, at);
+      await tx.repos.legacyTokens.deleteForUser(userId);
+      await tx.repos.personalTokens.deleteForUser(userId);
+      await tx.repos.sessions.deleteForUser(userId);
       if (entry.user.avatar) await this.deps.files.remove(tx, entry.user.avatar);
-      await tx.record({ action: 'user.deleted', target: { type: 'user', id: userId }, details: { email: entry.user.email } });
+      await tx.record({ action: 'user.deleted', target: { type: 'user', id: userId }, details: { email: entry.user.email, role: entry.membershipRole } });
     });
   }
 }

@@ -1,12 +1,10 @@
-import { nowIso } from '#src/clock.js';
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import { assertTarget } from '#src/policies/target-rules.js';
-import type { MemberOrderColumn } from '#src/repositories/membership.repository.js';
+import type { MemberFilter, MemberOrderColumn } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
-import type { MembershipRow, UserRow, UserUpdate } from '#src/storage/schema.js';
+import type { MembershipRow, UserRow } from '#src/storage/schema.js';
 
 /** Project lists in a member detail are capped, as in Label Studio. */
 export const MEMBER_DETAIL_PROJECT_LIMIT = 100;
@@ -28,7 +26,7 @@ export interface ProjectRef {
 
 export interface MemberListOptions {
   page: PageRequest;
-  search?: string;
+  filter: MemberFilter;
   ordering?: string;
   /** Fill the created/contributed project lists (otherwise they stay null). */
   withProjects: boolean;
@@ -69,18 +67,18 @@ export class MembershipService {
   /** One page of the actor's organization's members, in a fixed number of queries whatever the page size. */
   async list(ctx: MemberContext, options: MemberListOptions): Promise<{ window: PageWindow; entries: MemberListEntry[] }> {
     const { repos } = this.deps;
-    const order = options.ordering ? ORDERINGS[options.ordering] : { column: 'username' as const, descending: false };
+    // Enterprise clients order by `user__last_activity`; the same columns, named from the membership.
+    const ordering = options.ordering?.replace(/^(-?)user__/, '$1');
+    const order = ordering ? ORDERINGS[ordering] : { column: 'username' as const, descending: false };
     if (!order) throw AppError.validation({ ordering: [`Unknown ordering. Use one of: ${Object.keys(ORDERINGS).join(', ')}.`] });
-    const search = options.search?.trim() || undefined;
+    const filter = { ...options.filter, search: options.filter.search?.trim() || undefined };
     const organizationId = ctx.actor.organizationId;
-    const window = resolvePage(await repos.memberships.countMembers(organizationId, search), options.page);
-    const rows = await repos.memberships.listMembers({
-      organizationId,
-      search,
-      order,
-      limit: window.pageSize,
-      offset: window.offset,
-    });
+    // Past the last page the answer is an empty page: the SDK's member pager stops there (a 404 would raise).
+    const window = resolvePage(await repos.memberships.countMembers(organizationId, filter), options.page, 'empty');
+    const rows =
+      window.offset >= window.count
+        ? []
+        : await repos.memberships.listMembers({ organizationId, ...filter, order, limit: window.pageSize, offset: window.offset });
     const activeIds = rows.flatMap((r) => (r.user.active_organization_id === null ? [] : [r.user.active_organization_id]));
     const metas = await repos.memberships.organizationMetas(activeIds);
     let created = new Map<number, ProjectRef[]>();
@@ -103,6 +101,14 @@ export class MembershipService {
       };
     });
     return { window, entries };
+  }
+
+  /** One member as the list shows them (a role change answers with it); 404 when they have no membership here. */
+  async entry(ctx: MemberContext, userId: number): Promise<MemberListEntry> {
+    const { entries } = await this.list(ctx, { page: { page: 1, pageSize: 1 }, filter: { userIds: [userId] }, withProjects: false });
+    const [entry] = entries;
+    if (!entry) throw AppError.notFound();
+    return entry;
   }
 
   /**
@@ -132,41 +138,5 @@ export class MembershipService {
       );
     }
     return detail;
-  }
-
-  /**
-   * Removes a member (soft delete) with Label Studio's order of checks, then the `remove_member` target rule. In one
-   * transaction: the membership gets `deleted_at`; the user's active organization moves to another live membership
-   * (or none); a user left without any organization loses their avatar, whose file goes once that is committed.
-   */
-  async remove(ctx: MemberContext, userId: number): Promise<void> {
-    const { actor } = ctx;
-    const { repos } = this.deps;
-    if (actor.user.active_organization_id !== actor.organizationId) {
-      throw AppError.forbidden('You can delete members only for your current active organization', 'membership.not_active_organization');
-    }
-    if (!(await repos.users.findById(userId))) throw AppError.notFound();
-    const membership = await repos.memberships.find(userId, actor.organizationId);
-    if (!membership) throw AppError.notFound();
-    if (membership.deleted_at !== null) throw AppError.notFound('Member not found');
-    assertTarget('remove_member', actor, { userId, role: membership.role });
-
-    await this.deps.uow.run(ctx, async (tx) => {
-      await tx.repos.memberships.markDeleted(membership.id, nowIso(this.deps.clock));
-      const user = await tx.repos.users.findById(userId);
-      if (!user) throw AppError.notFound();
-      const live = await tx.repos.memberships.listActiveForUser(userId);
-      // Keep the active organization when it is still a live one; otherwise the first remaining, or none.
-      const stillActive = live.some((m) => m.organization_id === user.active_organization_id);
-      const next = stillActive ? user.active_organization_id : (live[0]?.organization_id ?? null);
-      const changes: UserUpdate = {};
-      if (next !== user.active_organization_id) changes.active_organization_id = next;
-      if (next === null && user.avatar) {
-        changes.avatar = null;
-        await this.deps.files.remove(tx, user.avatar);
-      }
-      if (Object.keys(changes).length > 0) await tx.repos.users.update(userId, changes);
-      await tx.record({ action: 'member.removed', target: { type: 'user', id: userId }, details: { email: user.email, role: membership.role } });
-    });
   }
 }

@@ -10,6 +10,8 @@ import type { Tx } from '#src/services/unit-of-work.js';
 import type { OrganizationRow, OrganizationUpdate, RoleCode } from '#src/storage/schema.js';
 
 export const DEFAULT_ORGANIZATION_TITLE = 'Label Studio';
+/** Roles an invite link may give: never the owner's or a deactivated one; `NO` makes sign-ups wait for approval. */
+export const INVITE_ROLES: readonly RoleCode[] = ['AD', 'MA', 'RE', 'AN', 'NO'];
 
 /** Writable organization fields; everything else a client sends is ignored. */
 export interface OrganizationChanges {
@@ -68,6 +70,37 @@ export class OrganizationService {
     if (!existing || existing.deleted_at === null) await tx.repos.users.update(userId, { active_organization_id: organizationId });
   }
 
+  /** The role invite-link sign-ups get (Enterprise's `set-default-role`): any active role but the owner's, or pending. */
+  async setDefaultRole(ctx: MemberContext, role: string): Promise<OrganizationRow> {
+    if (!(INVITE_ROLES as readonly string[]).includes(role)) {
+      throw AppError.validation({ default_role: [`"${role}" is not a valid choice. Use one of: ${INVITE_ROLES.join(', ')}.`] });
+    }
+    const organizationId = ctx.actor.organizationId;
+    const before = await this.deps.repos.organizations.findById(organizationId);
+    if (!before) throw AppError.notFound();
+    if (before.default_role !== role) {
+      await this.deps.uow.run(ctx, async (tx) => {
+        await tx.repos.organizations.update(organizationId, { default_role: role as RoleCode, updated_at: nowIso(this.deps.clock) });
+        await tx.record({ action: 'organization.default_role_changed', target: { type: 'organization', id: organizationId }, details: { default_role: { before: before.default_role, after: role } } });
+      });
+    }
+    return { ...before, default_role: role as RoleCode };
+  }
+
+  /** A new organization owned by the caller, who moves into it (where the instance allows members to create them). */
+  async createForMember(ctx: MemberContext, title: string): Promise<OrganizationRow> {
+    if (!this.deps.config.security.allowOrganizationCreation) {
+      throw AppError.forbidden('Creating organizations is turned off on this server.', 'organization.creation_closed');
+    }
+    const name = title.trim();
+    if (!name) throw AppError.validation({ title: ['This field may not be blank.'] });
+    return this.deps.uow.run(ctx, async (tx) => {
+      const org = await this.create(tx, name, ctx.actor.user.id);
+      await tx.record({ action: 'organization.created', organizationId: org.id, target: { type: 'organization', id: org.id }, details: { title: name } });
+      return org;
+    });
+  }
+
   /** Organizations where the user still has a live membership, by id. */
   listForUser(userId: number): Promise<OrganizationRow[]> {
     return this.deps.repos.memberships.listOrganizationsOfUser(userId);
@@ -79,7 +112,8 @@ export class OrganizationService {
     const organization = await this.deps.repos.organizations.findById(organizationId);
     if (!organization) throw AppError.notFound();
     const userIds = await this.deps.repos.memberships.userIdsOf(organizationId);
-    const inviteToken = roleAllows(ctx.actor.role, 'organizations.invite') ? this.openInviteToken(organization) : undefined;
+    const overrides = await this.deps.actors.overridesFor(organizationId, 'organizations.invite');
+    const inviteToken = roleAllows(ctx.actor.role, 'organizations.invite', overrides) ? this.openInviteToken(organization) : undefined;
     return { organization, userIds, inviteToken };
   }
 

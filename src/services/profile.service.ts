@@ -2,7 +2,7 @@ import { diffFields } from '#src/domain/audit.js';
 import { hotkeysProblem } from '#src/domain/hotkeys.js';
 import { AppError, type ValidationErrors } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import { isActiveRole } from '#src/policies/permissions.js';
+import { isActiveRole, type PermissionOverrides } from '#src/policies/permissions.js';
 import { assertTarget } from '#src/policies/target-rules.js';
 import type { DirectoryEntry } from '#src/repositories/user-directory.repository.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -34,6 +34,8 @@ export interface OwnAccount {
   organizationMeta: { title: string; email: string } | undefined;
   /** Their live memberships, oldest first. */
   memberships: MembershipRow[];
+  /** Their active organization's overrides of the permission table (what they may really do there). */
+  overrides: PermissionOverrides;
 }
 
 /** People's profiles: your own, and (owners, administrators) other members' within the target rules. */
@@ -44,11 +46,13 @@ export class ProfileService {
   async own(ctx: MemberContext): Promise<OwnAccount> {
     const { repos } = this.deps;
     const user = (await repos.users.findById(ctx.actor.user.id)) ?? ctx.actor.user;
-    const [organizationMeta, memberships] = await Promise.all([
-      user.active_organization_id === null ? undefined : repos.organizations.meta(user.active_organization_id),
+    const organizationId = user.active_organization_id;
+    const [organizationMeta, memberships, overrides] = await Promise.all([
+      organizationId === null ? undefined : repos.organizations.meta(organizationId),
       repos.memberships.listActiveForUser(user.id),
+      organizationId === null ? new Map<string, never>() : this.deps.actors.overridesFor(organizationId),
     ]);
-    return { user, organizationMeta, memberships };
+    return { user, organizationMeta, memberships, overrides };
   }
 
   /** One user of the actor's organization (removed members included); 404 for anyone else. */

@@ -56,7 +56,7 @@ for (const kind of DATABASE_KINDS) {
       const res = await http.get(`/api/organizations/${orgId}`, as(owner));
       assert.equal(res.status, 200);
       const org = res.body as Organization;
-      assert.deepEqual(Object.keys(org), ['id', 'title', 'token', 'users', 'created_by', 'created_at', 'updated_at', 'contact_info', 'allow_unsafe_instruction_tags']);
+      assert.deepEqual(Object.keys(org), ['id', 'title', 'token', 'users', 'created_by', 'created_at', 'updated_at', 'contact_info', 'allow_unsafe_instruction_tags', 'default_role']);
       assert.match(org.token ?? '', /^[A-Za-z0-9]{40}$/);
       assert.equal(org.created_by, owner.user.id);
       assert.ok(org.users.includes(owner.user.id) && org.users.includes(annotator.user.id));

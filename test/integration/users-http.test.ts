@@ -195,15 +195,17 @@ for (const kind of DATABASE_KINDS) {
       assertEnvelope(bad.body, 400, /^JSON parse error/);
     });
 
-    test('delete: only the owner, never an organization owner or yourself; the work stays', async () => {
-      const victim = await buildMember(server.ctx, orgId);
+    test('delete: owner and administrators, never the owner, yourself or someone another organization has; the work stays', async () => {
+      const victim = await buildMember(server.ctx, orgId, { email: `victim-${kind}@example.com`, firstName: 'Vic' });
       const del = (target: number, user: TestUser) => server.client().delete(`/api/users/${target}/`, as(user));
-      assertEnvelope((await del(victim.user.id, member)).body, 403, 'Only the organization owner can delete users');
-      assertEnvelope((await del(victim.user.id, admin)).body, 403, 'Only the organization owner can delete users');
-      assertEnvelope((await del(member.user.id, member)).body, 403);
+      const denied = 'Only the organization owner and administrators can delete users';
+      assertEnvelope((await del(victim.user.id, member)).body, 403, denied);
+      assertEnvelope((await del(member.user.id, member)).body, 403, denied);
       assertEnvelope((await del(owner.user.id, owner)).body, 403, 'The organization owner cannot be deleted');
+      assertEnvelope((await del(owner.user.id, admin)).body, 403, 'The organization owner cannot be deleted');
+      assertEnvelope((await del(admin.user.id, admin)).body, 403, 'You cannot delete your own account.');
       // Lacking the permission is answered first (the route declares it), whoever the target.
-      assertEnvelope((await del(owner.user.id, member)).body, 403, 'Only the organization owner can delete users');
+      assertEnvelope((await del(owner.user.id, member)).body, 403, denied);
       assertEnvelope((await del(other.owner.user.id, owner)).body, 404);
       assertEnvelope((await server.client().delete(`/api/users/${victim.user.id}/`)).body, 401);
       assert.ok(await server.ctx.repos.users.findById(victim.user.id), 'still there after refusals');
@@ -212,14 +214,20 @@ for (const kind of DATABASE_KINDS) {
       assertEnvelope((await del(member.user.id, owner)).body, 403, /another organization/);
 
       const projectId = await buildProject(server.ctx, orgId, victim.user.id, 'P');
-      const res = await del(victim.user.id, owner);
+      const res = await del(victim.user.id, admin);
       assert.equal(res.status, 204);
       assert.equal(res.text, '');
-      assert.equal(await server.ctx.repos.users.findById(victim.user.id), undefined);
-      const kept = await server.ctx.repos.projects.findById(projectId);
-      assert.equal(kept?.created_by_id, null);
-      assertEnvelope((await server.client().get(`/api/users/${victim.user.id}/`, as(owner))).body, 404);
+      // Everything they made stays theirs, shown as "Deleted User" wherever they appear.
+      const shown = (await server.client().get(`/api/users/${victim.user.id}/`, as(owner))).body as UserBody;
+      assert.deepEqual([shown.first_name, shown.last_name, shown.email], ['Deleted', 'User', `deleted-${victim.user.id}-user@example.com`]);
+      const project = (await server.client().get(`/api/projects/${projectId}/`, as(owner))).body as { created_by: { id: number; first_name: string } };
+      assert.deepEqual([project.created_by.id, project.created_by.first_name], [victim.user.id, 'Deleted']);
       assertEnvelope((await server.client().get('/api/current-user/whoami', as(victim))).body, 401);
+      assert.equal((await server.client().login(victim.email, victim.password)).status, 200, 'the login form is shown again: no way in');
+      // The e-mail is free: a new account (a new invitation) may use it.
+      const again = await server.client().post('/api/users/', { ...as(owner), json: { email: victim.email, username: 'back', password: 'a-returning-password' } });
+      assert.equal(again.status, 201, again.text);
+      assert.notEqual((again.body as UserBody).id, victim.user.id);
     });
 
     test('the OpenAPI document describes the users API', async () => {

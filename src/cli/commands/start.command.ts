@@ -41,6 +41,10 @@ export async function startCommand(options: StartOptions): Promise<number> {
   if (!noBrowser) openBrowser(url);
   // Mail left in the outbox (by this server before a restart, or by another one that crashed) goes out from here too.
   ctx.mailer.start();
+  // The activity log keeps entries for the retention period (if one is set): purged now and every hour.
+  const purge = (): void => void ctx.services.activityLog.purge().catch((error: unknown) => process.stderr.write(`Activity log purge failed: ${String(error)}\n`));
+  purge();
+  setInterval(purge, 3_600_000).unref();
   closeOnSignals(app, () => ctx.close());
   return new Promise<number>(() => undefined);
 }

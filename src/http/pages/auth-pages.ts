@@ -83,3 +83,12 @@ export function accessSuspendedPage(message: string): string {
 <p class="switch"><a href="/logout">Log out</a></p>`,
   );
 }
+
+/** After a sign-up into an organization whose new members wait for approval. */
+export function signupPendingPage(loginHref: string): string {
+  return authLayout(
+    'Waiting for approval',
+    html`<h1>Almost there</h1><div class="notice" role="status">Your account is created. An administrator of the organization must approve it before you can start; you can log in once they have.</div>
+<p class="switch"><a href="${loginHref}">Log in</a></p>`,
+  );
+}

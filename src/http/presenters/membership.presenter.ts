@@ -17,6 +17,9 @@ export function presentMemberListItem(entry: MemberListEntry, host: string): Sta
     created_projects: entry.createdProjects,
     contributed_to_projects: entry.contributedProjects,
     role: entry.membership.role,
+    role_source: 'manual',
+    user_type: 'standard',
+    tags: [],
   };
 }
 

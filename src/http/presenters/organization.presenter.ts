@@ -21,6 +21,7 @@ export function presentOrganization({ organization: org, userIds, inviteToken }:
     updated_at: presentDateTime(org.updated_at),
     contact_info: org.contact_info,
     allow_unsafe_instruction_tags: org.allow_unsafe_instruction_tags,
+    default_role: org.default_role,
   };
 }
 

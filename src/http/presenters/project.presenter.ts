@@ -29,13 +29,15 @@ export function presentProject(project: ProjectDetailRow, host: string): Static<
     created_by:
       project.created_by_id === null
         ? null
-        : {
-            id: project.created_by_id,
-            first_name: project.creator_first_name ?? '',
-            last_name: project.creator_last_name ?? '',
-            email: project.creator_email ?? '',
-            avatar: avatarUrl(project.creator_avatar, host),
-          },
+        : project.creator_deleted_at !== null
+          ? { id: project.created_by_id, first_name: 'Deleted', last_name: 'User', email: `deleted-${project.created_by_id}-user@example.com`, avatar: null }
+          : {
+              id: project.created_by_id,
+              first_name: project.creator_first_name ?? '',
+              last_name: project.creator_last_name ?? '',
+              email: project.creator_email ?? '',
+              avatar: avatarUrl(project.creator_avatar, host),
+            },
     created_at: presentDateTime(project.created_at),
     num_tasks_with_annotations: project.num_tasks_with_annotations,
     task_number: project.task_number,

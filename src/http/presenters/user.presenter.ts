@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { OrganizationMembershipSchema, UserObjectSchema, WhoAmISchema } from '#src/http/schemas/user.schema.js';
 import { presentDateTime } from '#src/http/presenters/datetime.presenter.js';
-import { isActiveRole, permissionsOf } from '#src/policies/permissions.js';
+import { isActiveRole, permissionsOf, type PermissionOverrides } from '#src/policies/permissions.js';
 import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
 export interface OrganizationMeta {
@@ -44,7 +44,8 @@ function parseHotkeys(raw: string): Record<string, unknown> {
 }
 
 export function presentUser(user: UserRow, options: PresentUserOptions = {}): UserJson {
-  const masked = options.masked === true;
+  // A deleted account is "Deleted User" everywhere, whoever looks.
+  const masked = options.masked === true || user.deleted_at !== null;
   return {
     id: user.id,
     first_name: masked ? 'Deleted' : user.first_name,
@@ -72,13 +73,18 @@ function presentMembership(membership: MembershipRow): Static<typeof Organizatio
  * whoami: the user, their membership in the active organization and all their live ones, and the permission keys
  * their role holds there — what the web app shows and hides by, so it never copies the permission table.
  */
-export function presentWhoAmI(user: UserRow, memberships: MembershipRow[], options: PresentUserOptions): Static<typeof WhoAmISchema> {
+export function presentWhoAmI(
+  user: UserRow,
+  memberships: MembershipRow[],
+  overrides: PermissionOverrides,
+  options: PresentUserOptions,
+): Static<typeof WhoAmISchema> {
   const active = memberships.find((m) => m.organization_id === user.active_organization_id);
   const role: RoleCode | undefined = active?.role;
   return {
     ...presentUser(user, options),
     organization_membership: active ? presentMembership(active) : null,
     org_membership: memberships.map(presentMembership),
-    permissions: permissionsOf(role),
+    permissions: permissionsOf(role, overrides),
   };
 }

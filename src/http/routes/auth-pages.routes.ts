@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '#src/errors.js';
 import { ensureCsrfCookie, rotateCsrfCookie, secureCookies } from '#src/http/csrf.js';
-import { loginPage, signupPage, type FieldErrors } from '#src/http/pages/auth-pages.js';
+import { loginPage, signupPage, signupPendingPage, type FieldErrors } from '#src/http/pages/auth-pages.js';
 import { SESSION_COOKIE } from '#src/http/plugins/auth.plugin.js';
 import { AFTER_LOGIN, safeNext } from '#src/http/redirects.js';
 import { op, resource } from '#src/http/route.js';
@@ -142,6 +142,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
             allowNewsletters: checked(form, 'allow_newsletters'),
             inviteToken: token || undefined,
           });
+          if (result.pending) return html(reply, signupPendingPage(withQuery('/user/login/', { next })));
           startSession(request, reply, result.sessionCookie, true);
           return reply.redirect(safeNext(next));
         } catch (error) {

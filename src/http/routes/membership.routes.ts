@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseBooleanParam, parsePageRequest } from '#src/domain/pagination.js';
+import { memberFilterFrom } from '#src/http/member-filters.js';
 import { presentMemberDetail, presentMemberListItem } from '#src/http/presenters/membership.presenter.js';
 import { presentPage } from '#src/http/presenters/pagination.presenter.js';
 import { op, resource } from '#src/http/route.js';
@@ -8,10 +9,13 @@ import {
   DetailOnlySchema,
   MemberDetailQuery,
   MemberDetailSchema,
+  MemberListItemSchema,
   MemberListQuery,
+  MemberRoleBody,
   MemberPageSchema,
   MemberParams,
   OrganizationParams,
+  TransferBody,
 } from '#src/http/schemas/organization.schema.js';
 
 const tags = ['Organizations'];
@@ -21,7 +25,7 @@ const MEMBER_PAGE_RULES = { defaultSize: 20, maxSize: 1_000_000, unlimitedSize: 
 
 /** Members of an organization: /api/organizations/{id}/memberships[/{user_id}/] (spec §5.4). */
 export async function membershipRoutes(app: FastifyInstance): Promise<void> {
-  const { memberships } = app.ctx.services;
+  const { memberships, lifecycle } = app.ctx.services;
   const host = app.ctx.config.server.host;
 
   resource(app, '/api/organizations/:id/memberships', {
@@ -39,7 +43,7 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
         const { query } = request;
         const { window, entries } = await memberships.list(ctx, {
           page: parsePageRequest(query, MEMBER_PAGE_RULES),
-          search: query.search,
+          filter: memberFilterFrom(query),
           ordering: query.ordering,
           withProjects: parseBooleanParam(query.contributed_to_projects, 'contributed_to_projects') ?? false,
         });
@@ -48,6 +52,47 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
           window,
           request.url,
         );
+      },
+    }),
+    PATCH: op({
+      access: { permission: 'members.change_role', organization: { param: 'id', outsiders: 'forbidden' } },
+      schema: {
+        tags,
+        summary: "Change a member's role (Enterprise's members.update): DI deactivates, an active role reactivates or approves",
+        params: OrganizationParams,
+        body: MemberRoleBody,
+        response: { 200: MemberListItemSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+      handler: async (request, _reply, ctx) => presentMemberListItem(await lifecycle.changeRole(ctx, request.body.user_id, request.body.role), host),
+    }),
+  });
+
+  resource(app, '/api/organizations/:id/transfer-ownership', {
+    POST: op({
+      access: { permission: 'organizations.transfer', organization: { param: 'id', outsiders: 'forbidden' } },
+      schema: {
+        tags,
+        summary: 'Hand the organization to another active member (owner only); the old owner becomes an administrator',
+        params: OrganizationParams,
+        body: TransferBody,
+        response: { 200: MemberListItemSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+      handler: async (request, _reply, ctx) => presentMemberListItem(await lifecycle.transferOwnership(ctx, request.body.user_id), host),
+    }),
+  });
+
+  resource(app, '/api/organizations/:id/leave', {
+    POST: op({
+      access: { permission: 'organizations.view', organization: { param: 'id', outsiders: 'not_found' } },
+      schema: {
+        tags,
+        summary: 'Leave the organization (the owner must transfer ownership first)',
+        params: OrganizationParams,
+        response: { 204: { type: 'null', description: 'Left' }, ...errorResponses(401, 403, 404) },
+      },
+      handler: async (_request, reply, ctx) => {
+        await lifecycle.leave(ctx);
+        return reply.status(204).send();
       },
     }),
   });
@@ -77,7 +122,7 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
         response: { 204: { type: 'null', description: 'Removed' }, 405: DetailOnlySchema, ...errorResponses(401, 403, 404) },
       },
       handler: async (request, reply, ctx) => {
-        await memberships.remove(ctx, request.params.user_id);
+        await lifecycle.remove(ctx, request.params.user_id);
         return reply.status(204).send();
       },
     }),

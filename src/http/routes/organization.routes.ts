@@ -3,9 +3,13 @@ import { Type } from '@sinclair/typebox';
 import { presentInvite, presentOrganization, presentOrganizationListItem } from '#src/http/presenters/organization.presenter.js';
 import { op, resource } from '#src/http/route.js';
 import { membershipRoutes } from '#src/http/routes/membership.routes.js';
+import { permissionRoutes } from '#src/http/routes/permission.routes.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import {
+  DefaultRoleBody,
+  DefaultRoleSchema,
   InviteSchema,
+  OrganizationCreateBody,
   OrganizationListItemSchema,
   OrganizationParams,
   OrganizationPatchSchema,
@@ -29,6 +33,37 @@ export async function organizationRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Type.Array(OrganizationListItemSchema), ...errorResponses(401, 403) },
       },
       handler: async (_request, _reply, ctx) => (await organizations.listForUser(ctx.actor.user.id)).map(presentOrganizationListItem),
+    }),
+    POST: op({
+      access: { permission: 'organizations.create' },
+      schema: {
+        tags,
+        summary: 'Create an organization of your own (you become its owner and move into it), where the server allows it',
+        body: OrganizationCreateBody,
+        response: { 201: OrganizationListItemSchema, ...errorResponses(400, 401, 403) },
+      },
+      handler: async (request, reply, ctx) => {
+        const organization = await organizations.createForMember(ctx, request.body.title);
+        reply.status(201);
+        return presentOrganizationListItem(organization);
+      },
+    }),
+  });
+
+  resource(app, '/api/organizations/:id/set-default-role', {
+    PATCH: op({
+      access: { permission: 'organizations.change', organization: NAMED },
+      schema: {
+        tags,
+        summary: "The role invite-link sign-ups get (Enterprise's update_default_role); NO makes them wait for approval",
+        params: OrganizationParams,
+        body: DefaultRoleBody,
+        response: { 200: DefaultRoleSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+      handler: async (request, _reply, ctx) => {
+        const organization = await organizations.setDefaultRole(ctx, request.body.default_role);
+        return { organization: organization.id, default_role: organization.default_role };
+      },
     }),
   });
 
@@ -86,4 +121,5 @@ export async function organizationRoutes(app: FastifyInstance): Promise<void> {
   });
 
   await membershipRoutes(app);
+  await permissionRoutes(app);
 }

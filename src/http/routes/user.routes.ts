@@ -77,10 +77,10 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         presentDirectoryEntry(await profiles.updateUser(ctx, request.params.id, profileChangesFrom(request.body)), host),
     }),
     DELETE: op({
-      access: { permission: 'users.delete', denied: 'Only the organization owner can delete users' },
+      access: { permission: 'users.delete', denied: 'Only the organization owner and administrators can delete users' },
       schema: {
         tags,
-        summary: 'Delete a user for good (owner only; never an organization owner or yourself); their work stays',
+        summary: 'Delete an account for good (owner and administrators; never the owner, yourself or a higher role): shown as "Deleted User", their work stays, their e-mail is freed',
         params: UserIdParams,
         response: { 204: { type: 'null', description: 'Deleted' }, ...errorResponses(401, 403, 404) },
       },

@@ -31,6 +31,7 @@ export const OrganizationSchema = Type.Partial(
     updated_at: DateTime,
     contact_info: Nullable(Type.String()),
     allow_unsafe_instruction_tags: Type.Boolean(),
+    default_role: Type.String({ description: 'The role invite-link sign-ups get (Enterprise)' }),
   }),
   { description: 'Every field is always present except `token`' },
 );
@@ -48,12 +49,23 @@ export const InviteSchema = Type.Object({ invite_url: Type.String(), token: Type
 
 const BooleanWord = Type.String({ maxLength: 10, description: '1/0, true/false or yes/no' });
 
+const CommaList = (description: string) => Type.Optional(Type.String({ maxLength: 200, description }));
+const Timestamp = (description: string) => Type.Optional(Type.String({ maxLength: 40, description }));
+
 export const MemberListQuery = Type.Object({
   ...PageQueryFields,
+  role: CommaList('Role codes, comma-separated (OW, AD, MA, RE, AN, NO, DI)'),
+  is_deleted: Type.Optional(BooleanWord),
+  user__last_activity__gte: Timestamp('ISO 8601, with an offset or Z'),
+  user__last_activity__lte: Timestamp('ISO 8601, with an offset or Z'),
+  tags: CommaList('Member tag ids: this server has no member tags, so any value matches nobody'),
+  user_type: CommaList('Seat types: every member here is `standard`'),
+  exclude_project_id: Type.Optional(Type.String({ maxLength: 20, description: 'Accepted and ignored (no project memberships here)' })),
+  exclude_workspace_id: Type.Optional(Type.String({ maxLength: 20, description: 'Accepted and ignored (no workspaces here)' })),
   contributed_to_projects: Type.Optional(BooleanWord),
   search: Type.Optional(Type.String({ maxLength: 256, description: 'Substring of first name, last name, e-mail or username' })),
   ordering: Type.Optional(
-    Type.String({ maxLength: 40, description: 'email, first_name, last_name, last_activity, username or date_joined; a leading - sorts descending' }),
+    Type.String({ maxLength: 40, description: 'email, first_name, last_name, last_activity, username or date_joined (also as user__<column>); a leading - sorts descending' }),
   ),
 });
 
@@ -70,7 +82,29 @@ export const MemberListItemSchema = Type.Object({
   created_projects: ProjectRefs,
   contributed_to_projects: ProjectRefs,
   role: Type.String({ description: 'OW, AD, MA, RE, AN, NO or DI' }),
+  role_source: Type.String({ description: 'Always `manual`: roles are set by people here' }),
+  user_type: Type.String({ description: 'Always `standard`: this server has no seat types' }),
+  tags: Type.Array(Type.Object({ id: Type.Integer(), label: Type.String() }), { description: 'Always empty: no member tags here' }),
 });
+
+/** `PATCH …/memberships`: Enterprise's role change, the target in the body. */
+export const MemberRoleBody = Type.Object({
+  user_id: RowId,
+  role: Type.String({ maxLength: 2, description: 'AD, MA, RE, AN, NO (pending) or DI (deactivate); any active role reactivates' }),
+  user_type: Type.Optional(Type.String({ maxLength: 20, description: 'Accepted and ignored: every member is `standard`' })),
+});
+
+/** `POST …/transfer-ownership`. */
+export const TransferBody = Type.Object({ user_id: RowId });
+
+/** `PATCH …/set-default-role`: the role invite-link sign-ups get; Enterprise's other fields are accepted and ignored. */
+export const DefaultRoleBody = Type.Object(
+  { default_role: Type.String({ maxLength: 2, description: 'AD, MA, RE, AN, or NO (sign-ups wait for approval)' }) },
+  { additionalProperties: true },
+);
+export const DefaultRoleSchema = Type.Object({ organization: Type.Integer(), default_role: Type.String() });
+
+export const OrganizationCreateBody = Type.Object({ title: Type.String({ minLength: 1, maxLength: 1000 }) });
 
 export const MemberPageSchema = PageOf(MemberListItemSchema);
 

@@ -2,6 +2,218 @@
 // test/unit/api-types.test.ts fails when this file no longer matches the route schemas.
 
 export interface paths {
+    "/api/activity-logs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what in your organization, newest first (Enterprise's activity_logs.list); 404 past the end */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Actions, comma-separated (e.g. member.role_changed,auth.login_failed) */
+                    action?: string;
+                    before_id?: string;
+                    /** @description ISO 8601; a bare date includes that whole day */
+                    end_date?: string;
+                    /** @description GET, POST, PATCH, PUT, DELETE, CLI, SYSTEM or all */
+                    method?: string;
+                    /** @description -datetime (default) or datetime */
+                    ordering?: string;
+                    page?: string;
+                    /** @description Entries per page (default 50); -1: all, at most 10,000 */
+                    page_size?: string;
+                    project?: string;
+                    /** @description Words over the request URL, joined by AND or OR */
+                    search?: string;
+                    /** @description ISO 8601 */
+                    start_date?: string;
+                    user?: string;
+                    /** @description Accepted and ignored: no workspaces here */
+                    workspace?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: date-time */
+                                datetime: string;
+                                email: string;
+                                extra_data: {
+                                    action: string;
+                                    auth_method: string;
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    request_id: string;
+                                    target_id: number | null;
+                                    target_type: string | null;
+                                };
+                                id: number;
+                                ip_address: string | null;
+                                organization_id: number | null;
+                                project_id: number | null;
+                                request_method: string;
+                                request_url: string;
+                                response_code: string;
+                                user_agent: string | null;
+                                user_id: number | null;
+                                /** @enum {object|null} */
+                                workspace_owner_id: never | null;
+                            }[];
+                            recordsFiltered: number;
+                            recordsTotal: number;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/activity-logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every matching entry as JSON Lines or CSV, streamed */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Actions, comma-separated (e.g. member.role_changed,auth.login_failed) */
+                    action?: string;
+                    before_id?: string;
+                    /** @description ISO 8601; a bare date includes that whole day */
+                    end_date?: string;
+                    /** @description jsonl (default) or csv */
+                    format?: "jsonl" | "csv";
+                    /** @description GET, POST, PATCH, PUT, DELETE, CLI, SYSTEM or all */
+                    method?: string;
+                    /** @description -datetime (default) or datetime */
+                    ordering?: string;
+                    page?: string;
+                    /** @description Entries per page (default 50); -1: all, at most 10,000 */
+                    page_size?: string;
+                    project?: string;
+                    /** @description Words over the request URL, joined by AND or OR */
+                    search?: string;
+                    /** @description ISO 8601 */
+                    start_date?: string;
+                    user?: string;
+                    /** @description Accepted and ignored: no workspaces here */
+                    workspace?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One entry per line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": components["schemas"]["ErrorEnvelope"];
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": components["schemas"]["ErrorEnvelope"];
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": components["schemas"]["ErrorEnvelope"];
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/current-user": {
         parameters: {
             query?: never;
@@ -838,7 +1050,66 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Create an organization of your own (you become its owner and move into it), where the server allows it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_info: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            id: number;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -876,6 +1147,8 @@ export interface paths {
                             /** Format: date-time */
                             created_at?: string;
                             created_by?: number | null;
+                            /** @description The role invite-link sign-ups get (Enterprise) */
+                            default_role?: string;
                             id?: number;
                             title?: string;
                             /** @description Invite token; present only for members allowed to invite people */
@@ -964,6 +1237,8 @@ export interface paths {
                             /** Format: date-time */
                             created_at?: string;
                             created_by?: number | null;
+                            /** @description The role invite-link sign-ups get (Enterprise) */
+                            default_role?: string;
                             id?: number;
                             title?: string;
                             /** @description Invite token; present only for members allowed to invite people */
@@ -1015,6 +1290,69 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/organizations/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the organization (the owner must transfer ownership first) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Left */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/memberships": {
         parameters: {
             query?: never;
@@ -1028,14 +1366,30 @@ export interface paths {
                 query?: {
                     /** @description 1/0, true/false or yes/no */
                     contributed_to_projects?: string;
-                    /** @description email, first_name, last_name, last_activity, username or date_joined; a leading - sorts descending */
+                    /** @description Accepted and ignored (no project memberships here) */
+                    exclude_project_id?: string;
+                    /** @description Accepted and ignored (no workspaces here) */
+                    exclude_workspace_id?: string;
+                    /** @description 1/0, true/false or yes/no */
+                    is_deleted?: string;
+                    /** @description email, first_name, last_name, last_activity, username or date_joined (also as user__<column>); a leading - sorts descending */
                     ordering?: string;
                     /** @description 1-based page number (or `last`); past the end → 404 "Invalid page." */
                     page?: string;
                     /** @description Items per page; invalid values fall back to the default, large ones to the maximum */
                     page_size?: string;
+                    /** @description Role codes, comma-separated (OW, AD, MA, RE, AN, NO, DI) */
+                    role?: string;
                     /** @description Substring of first name, last name, e-mail or username */
                     search?: string;
+                    /** @description Member tag ids: this server has no member tags, so any value matches nobody */
+                    tags?: string;
+                    /** @description ISO 8601, with an offset or Z */
+                    user__last_activity__gte?: string;
+                    /** @description ISO 8601, with an offset or Z */
+                    user__last_activity__lte?: string;
+                    /** @description Seat types: every member here is `standard` */
+                    user_type?: string;
                 };
                 header?: never;
                 path: {
@@ -1070,6 +1424,13 @@ export interface paths {
                                 organization: number;
                                 /** @description OW, AD, MA, RE, AN, NO or DI */
                                 role: string;
+                                /** @description Always `manual`: roles are set by people here */
+                                role_source: string;
+                                /** @description Always empty: no member tags here */
+                                tags: {
+                                    id: number;
+                                    label: string;
+                                }[];
                                 user: {
                                     active_organization: number | null;
                                     active_organization_meta: {
@@ -1103,6 +1464,8 @@ export interface paths {
                                     phone: string;
                                     username: string;
                                 };
+                                /** @description Always `standard`: this server has no seat types */
+                                user_type: string;
                             }[];
                         };
                     };
@@ -1150,7 +1513,132 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a member's role (Enterprise's members.update): DI deactivates, an active role reactivates or approves */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description AD, MA, RE, AN, NO (pending) or DI (deactivate); any active role reactivates */
+                        role: string;
+                        user_id: number;
+                        /** @description Accepted and ignored: every member is `standard` */
+                        user_type?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null unless contributed_to_projects is true */
+                            contributed_to_projects: {
+                                id: number;
+                                title: string;
+                            }[] | null;
+                            /** @description null unless contributed_to_projects is true */
+                            created_projects: {
+                                id: number;
+                                title: string;
+                            }[] | null;
+                            id: number;
+                            organization: number;
+                            /** @description OW, AD, MA, RE, AN, NO or DI */
+                            role: string;
+                            /** @description Always `manual`: roles are set by people here */
+                            role_source: string;
+                            /** @description Always empty: no member tags here */
+                            tags: {
+                                id: number;
+                                label: string;
+                            }[];
+                            user: {
+                                active_organization: number | null;
+                                active_organization_meta: {
+                                    email: string;
+                                    title: string;
+                                };
+                                allow_newsletters: boolean | null;
+                                avatar: string | null;
+                                /** @description null unless contributed_to_projects is true */
+                                contributed_to_projects: {
+                                    id: number;
+                                    title: string;
+                                }[] | null;
+                                /** @description null unless contributed_to_projects is true */
+                                created_projects: {
+                                    id: number;
+                                    title: string;
+                                }[] | null;
+                                custom_hotkeys: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                date_joined: string | null;
+                                email: string;
+                                first_name: string;
+                                id: number;
+                                initials: string;
+                                /** Format: date-time */
+                                last_activity: string | null;
+                                last_name: string;
+                                phone: string;
+                                username: string;
+                            };
+                            /** @description Always `standard`: this server has no seat types */
+                            user_type: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/organizations/{id}/memberships/{user_id}": {
@@ -1303,6 +1791,805 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overrides this organization has (an empty array: every permission at its default) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The roles holding it when there is no override */
+                            default: string[];
+                            group: string;
+                            id: number;
+                            label: string;
+                            /** @description The roles it may be given */
+                            options: string[];
+                            organization: number;
+                            permission: string;
+                            roles: string[];
+                            tooltip: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Customize a permission: which roles hold it (the owner always does) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        permission: string;
+                        /** @description Role codes (the owner always holds it) */
+                        roles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The roles holding it when there is no override */
+                            default: string[];
+                            group: string;
+                            id: number;
+                            label: string;
+                            /** @description The roles it may be given */
+                            options: string[];
+                            organization: number;
+                            permission: string;
+                            roles: string[];
+                            tooltip: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/permissions/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customized permission (404 while it is at its default) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The roles holding it when there is no override */
+                            default: string[];
+                            group: string;
+                            id: number;
+                            label: string;
+                            /** @description The roles it may be given */
+                            options: string[];
+                            organization: number;
+                            permission: string;
+                            roles: string[];
+                            tooltip: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        /** Change a customized permission's roles */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        permission?: string;
+                        /** @description Role codes (the owner always holds it) */
+                        roles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The roles holding it when there is no override */
+                            default: string[];
+                            group: string;
+                            id: number;
+                            label: string;
+                            /** @description The roles it may be given */
+                            options: string[];
+                            organization: number;
+                            permission: string;
+                            roles: string[];
+                            tooltip: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Reset one permission to its default */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a customized permission's roles */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        permission?: string;
+                        /** @description Role codes (the owner always holds it) */
+                        roles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The roles holding it when there is no override */
+                            default: string[];
+                            group: string;
+                            id: number;
+                            label: string;
+                            /** @description The roles it may be given */
+                            options: string[];
+                            organization: number;
+                            permission: string;
+                            roles: string[];
+                            tooltip: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/organizations/{id}/permissions/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configurable permissions: default roles and the roles each may be given */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The roles holding it when there is no override */
+                            default: string[];
+                            group: string;
+                            label: string;
+                            /** @description The roles it may be given */
+                            options: string[];
+                            permission: string;
+                            tooltip: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/permissions/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset every permission to its default */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/set-default-role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The role invite-link sign-ups get (Enterprise's update_default_role); NO makes them wait for approval */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description AD, MA, RE, AN, or NO (sign-ups wait for approval) */
+                        default_role: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            default_role: string;
+                            organization: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/organizations/{id}/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand the organization to another active member (owner only); the old owner becomes an administrator */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_id: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null unless contributed_to_projects is true */
+                            contributed_to_projects: {
+                                id: number;
+                                title: string;
+                            }[] | null;
+                            /** @description null unless contributed_to_projects is true */
+                            created_projects: {
+                                id: number;
+                                title: string;
+                            }[] | null;
+                            id: number;
+                            organization: number;
+                            /** @description OW, AD, MA, RE, AN, NO or DI */
+                            role: string;
+                            /** @description Always `manual`: roles are set by people here */
+                            role_source: string;
+                            /** @description Always empty: no member tags here */
+                            tags: {
+                                id: number;
+                                label: string;
+                            }[];
+                            user: {
+                                active_organization: number | null;
+                                active_organization_meta: {
+                                    email: string;
+                                    title: string;
+                                };
+                                allow_newsletters: boolean | null;
+                                avatar: string | null;
+                                /** @description null unless contributed_to_projects is true */
+                                contributed_to_projects: {
+                                    id: number;
+                                    title: string;
+                                }[] | null;
+                                /** @description null unless contributed_to_projects is true */
+                                created_projects: {
+                                    id: number;
+                                    title: string;
+                                }[] | null;
+                                custom_hotkeys: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                date_joined: string | null;
+                                email: string;
+                                first_name: string;
+                                id: number;
+                                initials: string;
+                                /** Format: date-time */
+                                last_activity: string | null;
+                                last_name: string;
+                                phone: string;
+                                username: string;
+                            };
+                            /** @description Always `standard`: this server has no seat types */
+                            user_type: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2495,7 +3782,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a user for good (owner only; never an organization owner or yourself); their work stays */
+        /** Delete an account for good (owner and administrators; never the owner, yourself or a higher role): shown as "Deleted User", their work stays, their e-mail is freed */
         delete: {
             parameters: {
                 query?: never;

@@ -1,0 +1,134 @@
+import { nowIso } from '#src/clock.js';
+import type { AuditAction } from '#src/domain/audit.js';
+import { AppError } from '#src/errors.js';
+import type { MemberContext } from '#src/policies/action-context.js';
+import { isActiveRole } from '#src/policies/permissions.js';
+import { assertTarget } from '#src/policies/target-rules.js';
+import type { MembershipService, MemberListEntry } from '#src/services/membership.service.js';
+import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
+import type { MembershipRow, RoleCode, UserUpdate } from '#src/storage/schema.js';
+
+/** Roles a role change may give: every code but the owner's (ownership moves by transfer). */
+export const ASSIGNABLE_ROLES: readonly RoleCode[] = ['AD', 'MA', 'RE', 'AN', 'NO', 'DI'];
+export const MEMBER_NOT_FOUND_MESSAGE = 'Member not found';
+export const OWNER_CANNOT_LEAVE_MESSAGE = 'The owner cannot leave the organization: transfer ownership first.';
+
+/** What a role change is, for the activity log. */
+function transition(before: RoleCode, after: RoleCode): AuditAction {
+  if (after === 'DI') return 'member.deactivated';
+  if (before === 'DI' && isActiveRole(after)) return 'member.reactivated';
+  if (before === 'NO' && isActiveRole(after)) return 'member.approved';
+  return 'member.role_changed';
+}
+
+/** A member's life in an organization: roles (deactivation and approval included), ownership, removal, leaving. */
+export class MemberLifecycleService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly memberships: MembershipService,
+  ) {}
+
+  /**
+   * Gives a member another role (Enterprise's `PATCH …/memberships {user_id, role}`): `DI` deactivates — every session
+   * and token of theirs is refused from the next request — and any active role reactivates or approves, with the
+   * tokens they had. Answers the member as the list shows them.
+   */
+  async changeRole(ctx: MemberContext, userId: number, role: string): Promise<MemberListEntry> {
+    if (!(ASSIGNABLE_ROLES as readonly string[]).includes(role) && role !== 'OW') {
+      throw AppError.validation({ role: [`"${role}" is not a valid choice. Use one of: ${ASSIGNABLE_ROLES.join(', ')}.`] });
+    }
+    const newRole = role as RoleCode;
+    const membership = await this.liveMembership(ctx, userId);
+    assertTarget('change_role', ctx.actor, { userId, role: membership.role, newRole });
+    if (membership.role !== newRole) {
+      await this.deps.uow.run(ctx, async (tx) => {
+        await tx.repos.memberships.setRole(membership.id, newRole, nowIso(this.deps.clock));
+        await tx.record({ action: transition(membership.role, newRole), target: { type: 'user', id: userId }, details: { role: { before: membership.role, after: newRole } } });
+      });
+    }
+    return this.memberships.entry(ctx, userId);
+  }
+
+  /** The owner hands the organization to an active member, and becomes an administrator: there is always one owner. */
+  async transferOwnership(ctx: MemberContext, userId: number): Promise<MemberListEntry> {
+    const { actor } = ctx;
+    if (userId === actor.user.id) throw AppError.validation({ user_id: ['You already own this organization.'] });
+    const membership = await this.liveMembership(ctx, userId);
+    if (!isActiveRole(membership.role)) {
+      throw AppError.validation({ user_id: ['Ownership can only go to an active member: reactivate or approve them first.'] });
+    }
+    await this.deps.uow.run(ctx, async (tx) => {
+      const at = nowIso(this.deps.clock);
+      await tx.repos.memberships.setRole(membership.id, 'OW', at);
+      await tx.repos.memberships.setRole(actor.membership.id, 'AD', at);
+      // Label Studio names the owner as the organization's creator.
+      await tx.repos.organizations.update(actor.organizationId, { created_by_id: userId, updated_at: at });
+      await tx.record({
+        action: 'organization.ownership_transferred',
+        target: { type: 'user', id: userId },
+        details: { from: actor.user.id, to: userId, previous_role: membership.role },
+      });
+    });
+    return this.memberships.entry(ctx, userId);
+  }
+
+  /**
+   * Removes a member (soft delete) with Label Studio's order of checks, then the `remove_member` target rule (never
+   * yourself, never the owner, never a higher role). Their work stays; they are shown as "Deleted User".
+   */
+  async remove(ctx: MemberContext, userId: number): Promise<void> {
+    const { actor } = ctx;
+    if (actor.user.active_organization_id !== actor.organizationId) {
+      throw AppError.forbidden('You can delete members only for your current active organization', 'membership.not_active_organization');
+    }
+    if (!(await this.deps.repos.users.findById(userId))) throw AppError.notFound();
+    const membership = await this.deps.repos.memberships.find(userId, actor.organizationId);
+    if (!membership) throw AppError.notFound();
+    if (membership.deleted_at !== null) throw AppError.notFound(MEMBER_NOT_FOUND_MESSAGE);
+    assertTarget('remove_member', actor, { userId, role: membership.role });
+    await this.deps.uow.run(ctx, async (tx) => {
+      const email = await this.detach(tx, membership);
+      await tx.record({ action: 'member.removed', target: { type: 'user', id: userId }, details: { email, role: membership.role } });
+    });
+  }
+
+  /** The caller leaves the organization (Label Studio #4984); the owner must hand it over first. */
+  async leave(ctx: MemberContext): Promise<void> {
+    const { actor } = ctx;
+    if (actor.role === 'OW') throw AppError.forbidden(OWNER_CANNOT_LEAVE_MESSAGE, 'membership.last_owner');
+    await this.deps.uow.run(ctx, async (tx) => {
+      await this.detach(tx, actor.membership);
+      await tx.record({ action: 'member.left', target: { type: 'user', id: actor.user.id }, details: { role: actor.role } });
+    });
+  }
+
+  /**
+   * Step: ends a membership. The user's active organization moves to another live membership (or none); a user left
+   * without any organization loses their avatar, whose file goes once the change is committed. Returns their e-mail.
+   */
+  private async detach(tx: Tx, membership: MembershipRow): Promise<string> {
+    const userId = membership.user_id;
+    await tx.repos.memberships.markDeleted(membership.id, nowIso(this.deps.clock));
+    const user = await tx.repos.users.findById(userId);
+    if (!user) throw AppError.notFound();
+    const live = await tx.repos.memberships.listActiveForUser(userId);
+    // Keep the active organization when it is still a live one; otherwise the first remaining, or none.
+    const stillActive = live.some((m) => m.organization_id === user.active_organization_id);
+    const next = stillActive ? user.active_organization_id : (live[0]?.organization_id ?? null);
+    const changes: UserUpdate = {};
+    if (next !== user.active_organization_id) changes.active_organization_id = next;
+    if (next === null && user.avatar) {
+      changes.avatar = null;
+      await this.deps.files.remove(tx, user.avatar);
+    }
+    if (Object.keys(changes).length > 0) await tx.repos.users.update(userId, changes);
+    return user.email;
+  }
+
+  private async liveMembership(ctx: MemberContext, userId: number): Promise<MembershipRow> {
+    const membership = await this.deps.repos.memberships.find(userId, ctx.actor.organizationId);
+    if (!membership || membership.deleted_at !== null) throw AppError.notFound(MEMBER_NOT_FOUND_MESSAGE);
+    return membership;
+  }
+}
