@@ -62,7 +62,8 @@ export class ActivityLogService {
     const filter = this.filterFor(ctx.actor.organizationId, query);
     const [total, filtered] = await Promise.all([repos.activityLog.count({ organizationId: ctx.actor.organizationId }), repos.activityLog.count(filter)]);
     const offset = page.beforeId === undefined ? (page.number - 1) * page.size : 0;
-    const rows = await repos.activityLog.list(filter, page.size, offset, page.beforeId, page.oldestFirst === true);
+    // A page past the end is answered without asking the database to skip that far.
+    const rows = offset >= filtered ? [] : await repos.activityLog.list(filter, page.size, offset, page.beforeId, page.oldestFirst === true);
     if (rows.length === 0 && (page.number > 1 || page.beforeId !== undefined)) throw AppError.notFound(NO_MORE_LOGS_MESSAGE);
     return { rows, total, filtered };
   }
