@@ -1,6 +1,6 @@
 import { AppError } from '#src/errors.js';
 import type { Actor } from '#src/policies/action-context.js';
-import { roleAllows } from '#src/policies/permissions.js';
+import { roleAllows, type Permission, type PermissionOverrides } from '#src/policies/permissions.js';
 import type { RoleCode } from '#src/storage/schema.js';
 
 /** Higher acts on lower or equal, never the reverse; pending and deactivated members outrank nobody. */
@@ -84,4 +84,25 @@ export function targetRefusal(rule: TargetRule, actor: Actor, target: TargetFact
 export function assertTarget(rule: TargetRule, actor: Actor, target: TargetFacts): void {
   const refusal = targetRefusal(rule, actor, target);
   if (refusal) throw refusal;
+}
+
+/** What a viewer may do to a member, as the People page offers it. */
+export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete';
+
+const ACTION_RULES: ReadonlyArray<readonly [MemberAction, TargetRule, Permission | null]> = [
+  ['change_user', 'change_user', null],
+  ['change_role', 'change_role', 'members.change_role'],
+  ['remove', 'remove_member', 'members.delete'],
+  ['delete', 'delete_user', 'users.delete'],
+];
+
+/**
+ * The actions the actor may take on a live member: the permission table (with the organization's overrides) and the
+ * target rules, so the web app offers exactly what the server will accept. Removed members get none.
+ */
+export function allowedActions(actor: Actor, overrides: PermissionOverrides, target: TargetFacts & { removed: boolean }): MemberAction[] {
+  if (target.removed) return [];
+  return ACTION_RULES.flatMap(([action, rule, permission]) =>
+    (permission === null || roleAllows(actor.role, permission, overrides)) && targetRefusal(rule, actor, target) === null ? [action] : [],
+  );
 }

@@ -3,6 +3,7 @@ import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
 import type { MemberFilter, MemberOrderColumn } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
+import { allowedActions, type MemberAction } from '#src/policies/target-rules.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { MembershipRow, UserRow } from '#src/storage/schema.js';
 
@@ -40,6 +41,8 @@ export interface MemberListEntry {
   masked: boolean;
   createdProjects: ProjectRef[] | null;
   contributedProjects: ProjectRef[] | null;
+  /** What the viewer may do to this member (the People page's controls). */
+  allowedActions: MemberAction[];
 }
 
 export interface MemberDetail {
@@ -88,6 +91,7 @@ export class MembershipService {
       created = groupByUser(await repos.contributions.createdProjects(organizationId, userIds));
       contributed = groupByUser(await repos.contributions.contributedProjects(organizationId, userIds));
     }
+    const overrides = await this.deps.actors.overridesFor(organizationId);
     const entries = rows.map(({ membership, user }): MemberListEntry => {
       const masked = membership.deleted_at !== null;
       const meta = user.active_organization_id === null ? undefined : metas.get(user.active_organization_id);
@@ -98,6 +102,7 @@ export class MembershipService {
         masked,
         createdProjects: options.withProjects ? (created.get(user.id) ?? []) : null,
         contributedProjects: options.withProjects ? (contributed.get(user.id) ?? []) : null,
+        allowedActions: allowedActions(ctx.actor, overrides, { userId: user.id, role: membership.role, removed: masked }),
       };
     });
     return { window, entries };

@@ -20,6 +20,7 @@ export function presentMemberListItem(entry: MemberListEntry, host: string): Sta
     role_source: 'manual',
     user_type: 'standard',
     tags: [],
+    allowed_actions: entry.allowedActions,
   };
 }
 

@@ -85,6 +85,9 @@ export const MemberListItemSchema = Type.Object({
   role_source: Type.String({ description: 'Always `manual`: roles are set by people here' }),
   user_type: Type.String({ description: 'Always `standard`: this server has no seat types' }),
   tags: Type.Array(Type.Object({ id: Type.Integer(), label: Type.String() }), { description: 'Always empty: no member tags here' }),
+  allowed_actions: Type.Array(Type.String(), {
+    description: 'What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page)',
+  }),
 });
 
 /** `PATCH …/memberships`: Enterprise's role change, the target in the body. */

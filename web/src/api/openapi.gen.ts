@@ -1410,6 +1410,8 @@ export interface paths {
                             next: string | null;
                             previous: string | null;
                             results: {
+                                /** @description What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page) */
+                                allowed_actions: string[];
                                 /** @description null unless contributed_to_projects is true */
                                 contributed_to_projects: {
                                     id: number;
@@ -1542,6 +1544,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page) */
+                            allowed_actions: string[];
                             /** @description null unless contributed_to_projects is true */
                             contributed_to_projects: {
                                 id: number;
@@ -2492,6 +2496,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page) */
+                            allowed_actions: string[];
                             /** @description null unless contributed_to_projects is true */
                             contributed_to_projects: {
                                 id: number;
