@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
-import { buildOwner, type TestUser } from '../helpers/factories.js';
+import { buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
 import { useTestServer, type TestServer } from '../helpers/test-server.js';
 import { jwtPayload, NO_BODY } from '../helpers/tokens.js';
@@ -100,6 +100,93 @@ for (const kind of DATABASE_KINDS) {
       const legacy2 = sdk(tokenAuth(legacy2Key));
       await expect(37, http.get('/api/current-user/whoami', legacy2), 200);
       assert.equal(((await expect(38, http.get('/api/current-user/token', legacy2), 200)).body as Json).token, legacy2Key);
+    });
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`the official SDK's Enterprise calls: members, default role, permissions, activity log (§11 of the reference) [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind);
+
+    test('each request as the SDK sends it gets the shape the SDK parses', async () => {
+      const { ctx } = fixture;
+      const owner = await buildOwner(ctx);
+      const orgId = owner.user.active_organization_id ?? 0;
+      const bob = await buildMember(ctx, orgId, { email: `bob-${kind}@example.com`, firstName: 'Bob', role: 'MA' });
+      const ann = await buildMember(ctx, orgId, { email: `ann-${kind}@example.com`, firstName: 'Ann' });
+      const http = fixture.client();
+      const as = sdk(tokenAuth(owner.token));
+      const ok = async (pending: Promise<{ status: number; text: string; body: unknown }>, status = 200) => {
+        const res = await pending;
+        assert.equal(res.status, status, res.text);
+        return res.body;
+      };
+      const base = `/api/organizations/${orgId}`;
+
+      // members.list with every filter, exactly as recorded: tags match nobody here, so the page is empty.
+      const filtered = (await ok(
+        http.get(
+          `${base}/memberships?contributed_to_projects=true&exclude_project_id=7&exclude_workspace_id=8&is_deleted=false&ordering=-user__last_activity&page=2&page_size=50&role=AD%2CMA&search=bob&tags=3%2C4&user__last_activity__gte=2026-01-02T03%3A04%3A05Z&user__last_activity__lte=2999-01-01T00%3A00%3A00%2B02%3A00&user_type=standard%2Cflex`,
+          as,
+        ),
+      )) as Json;
+      assert.deepEqual([filtered.count, (filtered.results as unknown[]).length], [0, 0]);
+      const byRole = (await ok(http.get(`${base}/memberships?page=1&role=AN`, as))) as { count: number; results: Array<{ user: Json; role: string }> };
+      assert.deepEqual(byRole.results.map((m) => [m.user.id, m.role]), [[ann.user.id, 'AN']]);
+      assert.equal(typeof byRole.results[0]?.user, 'object', 'the SDK needs `user` as an object here');
+      const search = (await ok(http.get(`${base}/memberships?page=1&role=MA%2CAD&search=bob&is_deleted=false`, as))) as { results: Array<{ user: Json }> };
+      assert.deepEqual(search.results.map((m) => m.user.id), [bob.user.id]);
+      // The pager asks for page+1 after every non-empty page and stops at the first empty one.
+      let page = 1;
+      const seen: number[] = [];
+      for (;;) {
+        const body = (await ok(http.get(`${base}/memberships?page=${page}&page_size=2`, as))) as { results: Array<{ user: Json }> };
+        if (body.results.length === 0) break;
+        seen.push(...body.results.map((m) => m.user.id as number));
+        page += 1;
+      }
+      assert.deepEqual(seen.sort((a, b) => a - b), [owner.user.id, bob.user.id, ann.user.id].sort((a, b) => a - b));
+
+      // members.update: the collection path, the target in the body; deactivation and back.
+      const updated = (await ok(http.patch(`${base}/memberships`, { ...as, json: { role: 'DI', user_id: ann.user.id, user_type: 'standard' } }))) as { user: Json; role: string };
+      assert.deepEqual([updated.user.id, updated.role], [ann.user.id, 'DI']);
+      assert.equal((await http.get('/api/current-user/whoami', sdk(tokenAuth(ann.token)))).status, 403);
+      await ok(http.patch(`${base}/memberships`, { ...as, json: { role: 'AN', user_id: ann.user.id } }));
+      assert.equal((await http.get('/api/current-user/whoami', sdk(tokenAuth(ann.token)))).status, 200, 'reactivated with the same token');
+      const member = (await ok(http.get(`${base}/memberships/${ann.user.id}/?contributed_to_projects=true`, as))) as Json;
+      assert.deepEqual([member.user, member.role], [ann.user.id, 'AN']);
+
+      // organizations.update_default_role
+      assert.deepEqual(await ok(http.patch(`${base}/set-default-role`, { ...as, json: { default_role: 'AN' } })), { organization: orgId, default_role: 'AN' });
+
+      // permissions: list, create, options, get, replace, update, delete
+      assert.deepEqual(await ok(http.get(`${base}/permissions`, as)), []);
+      const created = (await ok(http.post(`${base}/permissions`, { ...as, json: { permission: 'organizations.invite', roles: ['OW', 'AD'] } }))) as Json;
+      assert.deepEqual([created.permission, created.roles], ['organizations.invite', ['OW', 'AD']]);
+      const options = (await ok(http.get(`${base}/permissions/options`, as))) as Json[];
+      assert.ok(options.every((o) => typeof o.permission === 'string' && Array.isArray(o.default) && Array.isArray(o.options)));
+      assert.equal(((await ok(http.get(`${base}/permissions/organizations.invite`, as))) as Json).permission, 'organizations.invite');
+      await ok(http.request('PUT', `${base}/permissions/organizations.invite`, { ...as, json: { permission: 'organizations.invite', roles: ['OW'] } }));
+      assert.equal((await http.get('/api/invite', sdk(tokenAuth(bob.token)))).status, 403, 'a manager lost the invite link at once');
+      const patched = (await ok(http.patch(`${base}/permissions/organizations.invite`, { ...as, json: { roles: ['OW', 'AD', 'MA'] } }))) as Json;
+      assert.deepEqual(patched.roles, ['OW', 'AD', 'MA']);
+      assert.equal((await http.delete(`${base}/permissions/organizations.invite`, as)).status, 204);
+      assert.equal((await http.get(`${base}/permissions/organizations.invite`, as)).status, 404);
+
+      // activity_logs.list, every argument as recorded; then a plain call that finds the role changes.
+      const logs = (await ok(
+        http.get('/api/activity-logs/?end_date=2999-12-31&method=PATCH&ordering=-datetime&page=1&page_size=50&project=3&search=memberships&start_date=2026-01-01T00%3A00%3A00Z&user=5&workspace=2', as),
+      )) as Array<{ data: Json[]; recordsTotal: number; recordsFiltered: number }>;
+      assert.equal(logs.length, 1, 'the declared shape: an array holding one envelope');
+      assert.equal(typeof logs[0]?.recordsTotal, 'number');
+      const roleChanges = (await ok(http.get(`/api/activity-logs/?method=PATCH&search=memberships&user=${owner.user.id}&page=1&page_size=-1`, as))) as Array<{ data: Json[] }>;
+      const entries = roleChanges[0]?.data ?? [];
+      assert.deepEqual(entries.map((e) => (e.extra_data as Json).action), ['member.reactivated', 'member.deactivated']);
+      for (const entry of entries) {
+        assert.equal(typeof entry.response_code, 'string', 'response_code is a string: the SDK does not coerce it');
+        assert.deepEqual([entry.user_id, entry.email, entry.request_method], [owner.user.id, owner.email, 'PATCH']);
+      }
+      assert.equal((await http.get('/api/activity-logs/?page=99&page_size=50', as)).status, 404, 'No more logs found');
     });
   });
 }
