@@ -1,4 +1,5 @@
 import { pbkdf2, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -9,9 +10,32 @@ const loadArgon2 = async () => (await import('argon2')).default;
 /** OWASP's argon2id baseline (19 MiB, 2 passes); argon2 hashes on libuv's pool, off the event loop. */
 const ARGON2_OPTIONS = { type: 2 /* argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * At most one password hash (or verification) per core at a time; the rest wait their turn. Hashing runs on libuv's
+ * four threads, which file and DNS work share: unbounded, fifty logins at once would slow every other request, while
+ * queued they only slow the logins themselves.
+ */
+const HASH_SLOTS = Math.max(1, availableParallelism());
+let busy = 0;
+const waiting: Array<() => void> = [];
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  // A freed slot is handed straight to the next in line, so newcomers never jump the queue.
+  if (busy < HASH_SLOTS) busy += 1;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else busy -= 1;
+  }
+}
+
 /** Hashes a password with argon2id (PHC string `$argon2id$…`). */
 export async function hashPassword(password: string): Promise<string> {
-  return (await loadArgon2()).hash(password, ARGON2_OPTIONS);
+  const argon2 = await loadArgon2();
+  return inHashSlot(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<boolean> {
@@ -22,7 +46,7 @@ async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<bo
   }
   const expected = Buffer.from(expectedB64, 'base64');
   if (expected.length === 0) return false;
-  const actual = await pbkdf2Async(password, salt, iterations, expected.length, 'sha256');
+  const actual = await inHashSlot(() => pbkdf2Async(password, salt, iterations, expected.length, 'sha256'));
   return timingSafeEqual(actual, expected);
 }
 
@@ -37,7 +61,7 @@ export async function verifyPassword(password: string, encoded: string): Promise
   if (encoded.startsWith('$argon2')) {
     const argon2 = await loadArgon2();
     try {
-      const ok = await argon2.verify(encoded, password);
+      const ok = await inHashSlot(() => argon2.verify(encoded, password));
       return { ok, needsRehash: ok && argon2.needsRehash(encoded, ARGON2_OPTIONS) };
     } catch {
       return { ok: false, needsRehash: false };

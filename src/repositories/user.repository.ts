@@ -41,6 +41,17 @@ export class UserRepository {
     return this.db.insertInto('users').values(user).returning(USER_COLUMNS).executeTakeFirstOrThrow();
   }
 
+  /** Stamps `last_activity` unless it is newer than `staleBefore`; true when it wrote. */
+  async touchActivity(id: number, at: string, staleBefore: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ last_activity: at })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_activity', 'is', null), eb('last_activity', '<', staleBefore)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async update(id: number, changes: UserUpdate): Promise<void> {
     await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
   }

@@ -13,8 +13,12 @@ export class ActivityService {
   async touch(user: UserRow): Promise<boolean> {
     const now = this.deps.clock.now();
     if (user.last_activity && now.getTime() - new Date(user.last_activity).getTime() < WRITE_INTERVAL_MS) return false;
-    await this.deps.uow.run(systemContext('activity'), (tx) => tx.repos.users.update(user.id, { last_activity: now.toISOString() }));
-    user.last_activity = now.toISOString();
-    return true;
+    // Conditional, so concurrent requests (several servers too) write it once a minute at most, not once each.
+    const stamp = now.toISOString();
+    const wrote = await this.deps.uow.run(systemContext('activity'), (tx) =>
+      tx.repos.users.touchActivity(user.id, stamp, new Date(now.getTime() - WRITE_INTERVAL_MS).toISOString()),
+    );
+    user.last_activity = stamp;
+    return wrote;
   }
 }
