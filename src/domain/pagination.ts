@@ -33,7 +33,10 @@ export function parsePageNumber(raw: string | undefined): number | 'last' {
   if (raw === undefined || raw === '') return 1;
   if (raw === 'last') return 'last';
   if (!INTEGER.test(raw)) throw new AppError('page.invalid', INVALID_PAGE_MESSAGE);
-  return Number.parseInt(raw, 10);
+  const page = Number.parseInt(raw, 10);
+  // Pages count from 1: anything below names no page (and must never become a negative OFFSET).
+  if (page < 1) throw new AppError('page.invalid', INVALID_PAGE_MESSAGE);
+  return page;
 }
 
 /** Reads `page_size` as DRF does: a positive whole number (capped), else silently the default. */
