@@ -34,13 +34,18 @@ export interface UserOptions {
   firstName?: string;
   lastName?: string;
   username?: string;
+  /**
+   * An account that can only use its API token (no password to log in with): skips the password hash, which costs
+   * ~30 ms, for suites that build hundreds of users and authenticate by token.
+   */
+  withoutPassword?: boolean;
 }
 
 /** An account with no organization yet. */
 export async function buildUser(ctx: AppContext, options: UserOptions = {}): Promise<TestUser> {
   const password = options.password ?? 'member-password-1';
   const email = options.email ?? uniqueEmail('user');
-  const passwordHash = await hashPassword(password);
+  const passwordHash = options.withoutPassword ? null : await hashPassword(password);
   const user = await ctx.deps.uow.run(setup(), (tx) =>
     ctx.services.accounts.create(tx, {
       email,

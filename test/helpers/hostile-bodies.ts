@@ -96,15 +96,17 @@ export function validBody(body: SchemaFacts | undefined, overrides: ReadonlyMap<
 }
 
 /**
- * Form fields a browser form could post for this body: its properties declared as strings, with valid examples.
- * Untyped ones are left out: `email` on the profile PATCH is one, refused with a 405 after the rest is saved.
+ * Form fields a browser form could post for this body: its properties declared as strings, with valid examples (or
+ * the `fixed` raw JSON string values). Untyped ones are left out: `email` on the profile PATCH is one, refused with
+ * a 405 after the rest is saved.
  */
-export function formFields(body: SchemaFacts | undefined): Record<string, string> {
+export function formFields(body: SchemaFacts | undefined, fixed: ReadonlyMap<string, string> = new Map()): Record<string, string> {
   const target = body ? objectSchemaOf(body) : undefined;
   const fields: Record<string, string> = {};
   for (const [name, schema] of target?.properties ?? []) {
     if (schema.untyped || !schema.types.has('string')) continue;
-    const value = exampleValue(name, schema);
+    const given = fixed.get(name);
+    const value: unknown = given === undefined ? exampleValue(name, schema) : JSON.parse(given);
     if (typeof value === 'string') fields[name] = value;
   }
   return Object.keys(fields).length > 0 ? fields : { hostile: '1' };
@@ -139,9 +141,12 @@ function huge(): { over2MiB: Uint8Array; over64MiB: Uint8Array } {
   return hugeBodies;
 }
 
-/** Whole-body attacks: malformed and truncated JSON, wrong top-level types, huge and deep bodies, odd types. */
-export function bodyVariants(body: SchemaFacts | undefined): BodyVariant[] {
-  const base = validBody(body);
+/**
+ * Whole-body attacks: malformed and truncated JSON, wrong top-level types, huge and deep bodies, odd types. `fixed`:
+ * raw JSON values the valid base carries (the fixture's ids and examples).
+ */
+export function bodyVariants(body: SchemaFacts | undefined, fixed: ReadonlyMap<string, string> = new Map()): BodyVariant[] {
+  const base = validBody(body, fixed);
   const json = (label: string, text: string | Uint8Array): BodyVariant => ({ label, headers: JSON_CT, body: text });
   const topLevel = body?.types.has('array') && !body.types.has('object') ? [{ label: 'object instead of array', json: '{}' }] : [];
   const raw = (text: string): Uint8Array => Buffer.from(text, 'latin1');
@@ -184,7 +189,7 @@ export function bodyVariants(body: SchemaFacts | undefined): BodyVariant[] {
     {
       label: 'form body with valid fields',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(formFields(body)).toString(),
+      body: new URLSearchParams(formFields(body, fixed)).toString(),
     },
   ];
 }

@@ -30,14 +30,22 @@ export interface RequestGroup {
   requests: HostileRequest[];
 }
 
-/** Real ids to fill path and query parameters, by resource name (`users`, `projects`, …). */
+/** What names an object: an id, or a key (`organizations.invite` names a customized permission). */
+export type ObjectRef = number | string;
+
+/** Real ids to fill path and query parameters, by resource name (`users`, `projects`, `permissions`, …). */
 export interface FixtureIds {
   /** Objects of the caller's own organization. */
-  own: Readonly<Record<string, number>>;
+  own: Readonly<Record<string, ObjectRef>>;
   /** Objects of the second organization: the caller must be refused. */
-  foreign: Readonly<Record<string, number>>;
+  foreign: Readonly<Record<string, ObjectRef>>;
   /** Per DELETE operation key: an object made to be deleted, so a success destroys nothing the suite needs. */
-  victims: Readonly<Record<string, number>>;
+  victims: Readonly<Record<string, ObjectRef>>;
+  /**
+   * Valid values (raw JSON) for required body properties the document cannot make valid on its own: a role code, a
+   * permission that can be customized. Body properties named `<resource>_id` get the own object's id.
+   */
+  examples?: Readonly<Record<string, string>>;
 }
 
 const UNSAFE: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -55,14 +63,30 @@ export function resourceOf(path: string, param: string): string {
 
 const placeholders = (path: string): string[] => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
 
+/** The resource a body property names: `user_id` → users; undefined for any other name. */
+const bodyResourceOf = (name: string): string | undefined => (name.endsWith('_id') ? `${name.slice(0, -3)}s` : undefined);
+
 class OperationRequests {
   readonly requests: HostileRequest[] = [];
+  /**
+   * The fixture's values for the body's required properties (its objects, the examples): every body sent carries
+   * them unless the property is the one attacked, so that the rest of a request is valid and reaches the handler.
+   */
+  private readonly fixed = new Map<string, string>();
 
   constructor(
     private readonly op: Operation,
     private readonly ids: FixtureIds,
     private readonly problems: string[],
-  ) {}
+  ) {
+    const object = op.body ? objectSchemaOf(op.body) : undefined;
+    for (const name of object?.required ?? []) {
+      const resource = bodyResourceOf(name);
+      const own = resource === undefined ? undefined : ids.own[resource];
+      const value = own === undefined ? ids.examples?.[name] : JSON.stringify(own);
+      if (value !== undefined) this.fixed.set(name, value);
+    }
+  }
 
   private idFor(name: string): string {
     const resource = resourceOf(this.op.path, name);
@@ -109,7 +133,7 @@ class OperationRequests {
   /** The valid JSON body sent alongside path and query attacks (DELETE and GET send none). */
   private plainBody(): BodyVariant | undefined {
     if (this.op.method === 'GET' || this.op.method === 'DELETE') return undefined;
-    return { label: 'valid body', headers: JSON_CT, body: validBody(this.op.body) };
+    return { label: 'valid body', headers: JSON_CT, body: validBody(this.op.body, this.fixed) };
   }
 
   spellings(): void {
@@ -131,12 +155,12 @@ class OperationRequests {
     }
     // A page on another site can make a browser send exactly this: the session cookie and a form, no CSRF header.
     // A fresh form each time (new unique e-mail), so one wrongly accepted request does not mask the next as a duplicate.
-    const form = (): BodyVariant => ({ label: 'form', headers: FORM_CT, body: new URLSearchParams(formFields(this.op.body)).toString() });
+    const form = (): BodyVariant => ({ label: 'form', headers: FORM_CT, body: new URLSearchParams(formFields(this.op.body, this.fixed)).toString() });
     const cookieOnly = { auth: 'session-without-csrf' as const, mustRefuse: true };
     for (const [label, path] of [['/api/… (canonical)', canonical] as [string, string], ...spelled]) {
       this.add(`path spelling ${label}, session cookie only, form body`, path + query, form(), cookieOnly);
     }
-    const textPlain: BodyVariant = { label: 'text/plain', headers: { 'content-type': 'text/plain' }, body: validBody(this.op.body) };
+    const textPlain: BodyVariant = { label: 'text/plain', headers: { 'content-type': 'text/plain' }, body: validBody(this.op.body, this.fixed) };
     this.add('path spelling /%61pi/…, session cookie only, text/plain JSON body', `/%61pi${rest}${query}`, textPlain, cookieOnly);
   }
 
@@ -165,7 +189,20 @@ class OperationRequests {
   bodies(): void {
     if (!isUnsafe(this.op.method)) return;
     const target = this.path() + this.query();
-    for (const variant of [...bodyVariants(this.op.body), ...multipartVariants()]) this.add(`body: ${variant.label}`, target, variant);
+    for (const variant of [...bodyVariants(this.op.body, this.fixed), ...multipartVariants()]) this.add(`body: ${variant.label}`, target, variant);
+  }
+
+  /** A body naming the second organization's object (`user_id` of its owner): like a foreign path id, refused. */
+  bodyIds(): void {
+    if (!isUnsafe(this.op.method)) return;
+    const target = this.path() + this.query();
+    for (const name of this.fixed.keys()) {
+      const resource = bodyResourceOf(name);
+      const foreign = resource === undefined ? undefined : this.ids.foreign[resource];
+      if (foreign === undefined) continue;
+      const body = validBody(this.op.body, new Map([...this.fixed, [name, JSON.stringify(foreign)]]));
+      this.add(`body.${name}=${foreign} (second organization)`, target, { label: 'foreign', headers: JSON_CT, body }, { mustRefuse: true });
+    }
   }
 
   properties(): void {
@@ -174,7 +211,7 @@ class OperationRequests {
     const target = this.path() + this.query();
     for (const [name, schema] of attackedProperties(object)) {
       for (const value of propertyValues(name, schema)) {
-        const body = validBody(this.op.body, new Map([[name, value.json]]));
+        const body = validBody(this.op.body, new Map([...this.fixed, [name, value.json]]));
         this.add(`body.${name}: ${value.label}`, target, { label: value.label, headers: JSON_CT, body });
       }
     }
@@ -189,6 +226,7 @@ export function generateHostileRequests(operations: readonly Operation[], ids: F
     // Cookie-only spellings go first, while a deletion target still exists to be (wrongly) deleted.
     builder.spellings();
     builder.pathIds();
+    builder.bodyIds();
     builder.queryValues();
     builder.bodies();
     builder.properties();

@@ -29,6 +29,11 @@ export interface RunOptions<DB> {
   db: Kysely<DB>;
   credentials: Credentials;
   exceptions: readonly BodyException[];
+  /**
+   * Puts the fixture back after an unsafe request changed data (a transfer of ownership, a new active organization,
+   * customized permissions reset), so that the next request meets the same organization; true when it wrote.
+   */
+  restore?(): Promise<boolean>;
   /** Parallel requests for GET groups; unsafe requests go one by one, each between two snapshots. */
   concurrency: number;
   timeoutMs: number;
@@ -156,7 +161,8 @@ async function runSequential<DB>(group: RequestGroup, options: RunOptions<DB>, r
     }
     // Any unsafe request may have rotated the token (reset-token answers 201; a failing one might still have).
     await options.credentials.refresh();
-    before = after;
+    // The restoration's own writes are no request's: the next one is judged from the restored state.
+    before = changes.length > 0 && options.restore && (await options.restore()) ? await takeSnapshot(options.db, options.kind) : after;
   }
 }
 

@@ -1,34 +1,51 @@
 /**
  * The permission matrix's plan and its judge: which /api operations the declared routes give, what each cell
- * (operation × caller × organization) must answer according to the permission table and the route's declaration,
- * and whether an answer matches. Nothing here is written per cell: it is all derived.
+ * (operation × caller × organization) must answer according to the permission table (with the organization's
+ * overrides), the route's declaration and the target rules, and whether an answer matches. Nothing here is written
+ * per cell: it is all derived.
  */
+import type { AppConfig } from '#src/config.js';
 import { ERROR_STATUS, type AppError, type ErrorCode } from '#src/errors.js';
 import type { DeclaredRoute } from '#src/http/request-context.js';
-import { roleAllows } from '#src/policies/permissions.js';
+import { roleAllows, type PermissionOverrides } from '#src/policies/permissions.js';
 import { isMemberAccess, type MemberAccess } from '#src/policies/route-access.js';
 import type { TargetRule } from '#src/policies/target-rules.js';
+import { OWNER_CANNOT_LEAVE_MESSAGE } from '#src/services/member-lifecycle.service.js';
 import type { RoleCode } from '#src/storage/schema.js';
 import { assertEnvelope } from './envelope.js';
 import { resourceOf } from './hostile-requests.js';
 import { readOperations, type HttpMethod, type SchemaFacts } from './openapi-operations.js';
 
-/** Objects a request can name; the fixture has one of each in either organization. */
-export type Resource = 'organizations' | 'users' | 'projects' | 'tasks';
-const RESOURCES: ReadonlySet<string> = new Set<Resource>(['organizations', 'users', 'projects', 'tasks']);
+/**
+ * What a request can name, and the value that names one: ids, except a customizable permission, named by its key
+ * (`organizations.invite`). The fixture has one of each in either organization.
+ */
+export interface Ids {
+  organizations: number;
+  users: number;
+  projects: number;
+  tasks: number;
+  permissions: string;
+}
+export type Resource = keyof Ids;
+const RESOURCES: ReadonlySet<string> = new Set<Resource>(['organizations', 'users', 'projects', 'tasks', 'permissions']);
 const isResource = (name: string): name is Resource => RESOURCES.has(name);
 
 /** Every role of the table, and a user removed from their only organization (answered `membership.none`). */
 export type CallerKind = RoleCode | 'removed';
 export const CALLER_KINDS: readonly CallerKind[] = ['OW', 'AD', 'MA', 'RE', 'AN', 'NO', 'DI', 'removed'];
 
-/** Where the objects the request names live: the caller's organization, or the second one. */
-export type Target = 'same' | 'other';
+/**
+ * Where the objects the request names live: the caller's organization; the second one; or, for an operation that
+ * names an organization and something in it, the caller's organization with the second one's object (a member, a
+ * customized permission of another organization asked for through one's own).
+ */
+export type Target = 'same' | 'other' | 'mixed';
 
-/** A path or query parameter that names an object. */
+/** A path, query or body parameter that names an object. */
 export interface NamedParam {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'body';
   resource: Resource;
 }
 
@@ -65,6 +82,17 @@ function queryResource(name: string): Resource | undefined {
   return isResource(plural) ? plural : undefined;
 }
 
+/** Body properties that name an object: `user_id` → users (a role change's or a transfer's member). */
+const bodyResource = (name: string): Resource | undefined => (name.endsWith('_id') ? queryResource(name.slice(0, -3)) : undefined);
+
+/**
+ * Operations whose query parameters filter a list of the caller's organization (`?user=`, `?project=` on the
+ * activity log) rather than name an object to look up: another organization's id simply matches nothing, which is
+ * no refusal. They are left out of the cells' parameters; a test of their own checks that nothing of another
+ * organization ever comes back.
+ */
+export const FILTERING_OPERATIONS: ReadonlySet<string> = new Set(['GET /api/activity-logs/', 'GET /api/activity-logs/export']);
+
 /** Reads the matrix's operations from the declared routes, with their requests' shape from the OpenAPI document. */
 export function planMatrix(routes: readonly DeclaredRoute[], document: unknown): MatrixPlan {
   const documented = new Map(readOperations(document).map((operation) => [operation.key, operation]));
@@ -88,19 +116,49 @@ export function planMatrix(routes: readonly DeclaredRoute[], document: unknown):
       if (isResource(resource)) params.push({ name: param.name, in: 'path', resource });
       else plan.problems.push(`${key}: path parameter {${param.name}} names no known resource ("${resource}")`);
     }
-    for (const param of operation.queryParams) {
-      const resource = queryResource(param.name);
-      if (resource) params.push({ name: param.name, in: 'query', resource });
-      else if (param.required) plan.problems.push(`${key}: required query parameter ${param.name} names no known resource`);
+    if (!FILTERING_OPERATIONS.has(key)) {
+      for (const param of operation.queryParams) {
+        const resource = queryResource(param.name);
+        if (resource) params.push({ name: param.name, in: 'query', resource });
+        else if (param.required) plan.problems.push(`${key}: required query parameter ${param.name} names no known resource`);
+      }
+    }
+    for (const name of operation.body?.properties.keys() ?? []) {
+      const resource = bodyResource(name);
+      if (resource) params.push({ name, in: 'body', resource });
     }
     plan.operations.push({ key, method: operation.method, path, access: member, params, body: operation.body });
   }
   return plan;
 }
 
-/** The operation's user parameter (`{user_id}`, or `{id}` under /api/users/): the person acted on. */
+/** The organization path parameter an operation acts in, when it names one (`/api/organizations/{id}/…`). */
+const scopeParamOf = (operation: MatrixOperation): string | undefined => {
+  const scope = operation.access.organization;
+  return scope === undefined || scope === 'active' ? undefined : scope.param;
+};
+
+/**
+ * The organizations a cell of this operation can aim at. An operation that names nothing acts on the caller's own
+ * organization whatever the target, so its other-organization cell would repeat the same-organization one; the
+ * mixed cell exists only where an organization is named along with something in it.
+ */
+export function targetsOf(operation: MatrixOperation): Target[] {
+  if (operation.params.length === 0) return ['same'];
+  const scope = scopeParamOf(operation);
+  const inside = operation.params.some((param) => param.name !== scope);
+  return scope !== undefined && inside ? ['same', 'other', 'mixed'] : ['same', 'other'];
+}
+
+/** The ids a cell of `target` fills in: the mixed cell takes the caller's organization and the other's objects. */
+export function idsFor(target: Target, own: Ids, other: Ids): Ids {
+  if (target === 'same') return own;
+  return target === 'other' ? other : { ...other, organizations: own.organizations };
+}
+
+/** The operation's user parameter (`{user_id}`, `{id}` under /api/users/, a body's `user_id`): the person acted on. */
 export const userParamOf = (operation: MatrixOperation): NamedParam | undefined =>
-  operation.params.find((param) => param.in === 'path' && param.resource === 'users');
+  operation.params.find((param) => param.in !== 'query' && param.resource === 'users');
 
 /**
  * Operations that check who is acted on beyond the permission table (src/policies/target-rules.ts), by the rule they
@@ -113,15 +171,32 @@ export const TARGET_RULES: Readonly<Record<string, TargetRule>> = {
   'DELETE /api/users/{id}/avatar/': 'change_user',
   'DELETE /api/users/{id}/': 'delete_user',
   'DELETE /api/organizations/{id}/memberships/{user_id}': 'remove_member',
+  'PATCH /api/organizations/{id}/memberships': 'change_role',
 };
 
 /** What a cell must answer. */
 export type Expected =
-  | { kind: 'refused'; status: number; code: ErrorCode; detail?: string; why: string; byTargetRule?: boolean }
+  | { kind: 'refused'; status: number; code: ErrorCode; detail?: string; why: string; byRule?: boolean }
   /** Past authorization: a 2xx, or a 4xx that is no refusal (validation, 409 for an existing token…). */
   | { kind: 'served'; why: string };
 
 const refused = (status: number, code: ErrorCode, why: string, detail?: string): Expected => ({ kind: 'refused', status, code, why, detail });
+
+/** The server settings an operation rule reads. */
+export type MatrixSettings = Pick<AppConfig['security'], 'allowOrganizationCreation'>;
+
+/**
+ * Documented rules about the caller themself rather than a person acted on (docs/permissions.md, the services):
+ * a refusal an allowed role still gets on its own organization, or null. One rule per operation, never per cell.
+ */
+const OPERATION_RULES: Readonly<Record<string, (role: RoleCode, settings: MatrixSettings) => Expected | null>> = {
+  // There is always exactly one owner: they hand the organization over before they may leave it.
+  'POST /api/organizations/{id}/leave': (role) =>
+    role === 'OW' ? { ...refused(403, 'membership.last_owner', 'the owner must transfer ownership first', OWNER_CANNOT_LEAVE_MESSAGE), byRule: true } : null,
+  // The instance may forbid members to create organizations (LABEL_STUDIO_ALLOW_ORGANIZATION_CREATION).
+  'POST /api/organizations/': (_role, settings) =>
+    settings.allowOrganizationCreation ? null : { ...refused(403, 'organization.creation_closed', 'organization creation is off'), byRule: true },
+};
 
 const INACTIVE: Readonly<Record<'NO' | 'DI' | 'removed', ErrorCode>> = {
   NO: 'membership.pending',
@@ -129,14 +204,21 @@ const INACTIVE: Readonly<Record<'NO' | 'DI' | 'removed', ErrorCode>> = {
   removed: 'membership.none',
 };
 
-/** The answer of one cell, from the permission table and the route's declaration. `caller` undefined: no credentials. */
-export function expectedOutcome(
-  operation: MatrixOperation,
-  caller: CallerKind | undefined,
-  target: Target,
+/** What decides a cell's answer besides the operation. */
+export interface CellFacts {
+  /** Undefined: no credentials. */
+  caller: CallerKind | undefined;
+  target: Target;
+  /** The overrides of the caller's organization: what the table says there. */
+  overrides: PermissionOverrides;
   /** The target rule's refusal for this caller and target (same organization only), null when it lets them act. */
-  targetRefusal: AppError | null,
-): Expected {
+  targetRefusal: AppError | null;
+  settings: MatrixSettings;
+}
+
+/** The answer of one cell, from the permission table and its overrides, the route's declaration and the rules. */
+export function expectedOutcome(operation: MatrixOperation, facts: CellFacts): Expected {
+  const { caller, target } = facts;
   if (caller === undefined) return refused(401, 'auth.not_authenticated', 'no credentials');
   const { access } = operation;
   const scope = access.organization ?? 'active';
@@ -149,22 +231,27 @@ export function expectedOutcome(
         ? refused(403, 'permission.denied', `not a member of the organization {${scope.param}} names: forbidden`)
         : refused(404, 'resource.not_found', `not a member of the organization {${scope.param}} names: not found`);
     if (target === 'other' || caller === 'removed') return outsider;
-  } else if (target === 'other' && operation.params.length === 0) {
-    throw new Error(`${operation.key}: names nothing, so its other-organization cell is its same-organization one`);
+  } else if (target !== 'same' && operation.params.length === 0) {
+    throw new Error(`${operation.key}: names nothing, so its ${target}-organization cell is its same-organization one`);
   }
   if (caller === 'removed' || caller === 'NO' || caller === 'DI') {
     return refused(403, INACTIVE[caller], `${caller} members may do nothing`);
   }
-  if (!roleAllows(caller, access.permission)) {
-    return refused(403, 'permission.denied', `${caller} does not hold ${access.permission}`, access.denied);
+  if (!roleAllows(caller, access.permission, facts.overrides)) {
+    const customized = facts.overrides.has(access.permission) ? ' (as customized)' : '';
+    return refused(403, 'permission.denied', `${caller} does not hold ${access.permission}${customized}`, access.denied);
   }
-  // Checked in the caller's active organization, then the object is looked up there: another's does not exist.
-  if (target === 'other') return refused(404, 'resource.not_found', 'names an object of another organization');
-  if (targetRefusal) {
-    const why = `target rule ${TARGET_RULES[operation.key] ?? '?'}: ${targetRefusal.detail}`;
-    return { kind: 'refused', status: targetRefusal.status, code: targetRefusal.code, why, byTargetRule: true };
+  // Checked in the caller's organization, then the object is looked up there: another's does not exist.
+  if (target !== 'same') return refused(404, 'resource.not_found', `names an object of another organization (${target} cell)`);
+  const rule = OPERATION_RULES[operation.key]?.(caller, facts.settings);
+  if (rule) return rule;
+  if (facts.targetRefusal) {
+    const refusal = facts.targetRefusal;
+    const why = `target rule ${TARGET_RULES[operation.key] ?? '?'}: ${refusal.detail}`;
+    return { kind: 'refused', status: refusal.status, code: refusal.code, why, byRule: true };
   }
-  return { kind: 'served', why: `${caller} holds ${access.permission}` };
+  const customized = facts.overrides.has(access.permission) ? ' (as customized)' : '';
+  return { kind: 'served', why: `${caller} holds ${access.permission}${customized}` };
 }
 
 interface EnvelopeFields {

@@ -4,13 +4,12 @@
  * All failures of a database are collected and reported together.
  */
 import assert from 'node:assert/strict';
-import { systemContext } from '#src/policies/action-context.js';
 import { before, describe, test } from 'node:test';
 import { diffSnapshots, takeSnapshot } from '../helpers/data-snapshot.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
-import { buildOrganization, buildMember, buildOwner, type TestUser } from '../helpers/factories.js';
-import { resourceOf, generateHostileRequests, type FixtureIds } from '../helpers/hostile-requests.js';
-import { runHostileRequests, type BodyException, type Credentials } from '../helpers/hostile-runner.js';
+import { buildHostileFixture, type HostileFixture } from '../helpers/hostile-fixture.js';
+import { generateHostileRequests, type FixtureIds } from '../helpers/hostile-requests.js';
+import { runHostileRequests, type BodyException } from '../helpers/hostile-runner.js';
 import { tokenAuth } from '../helpers/http-client.js';
 import { readOperations, type Operation } from '../helpers/openapi-operations.js';
 import { useTestServer, type TestServer } from '../helpers/test-server.js';
@@ -32,85 +31,38 @@ const EXCEPTIONS: readonly BodyException[] = [
   },
 ];
 
-/** A project with one task (and one annotation), created over HTTP by `user`. */
-async function buildProjectWithTask(server: TestServer, user: TestUser, title: string): Promise<{ project: number; task: number }> {
-  const http = server.client();
-  const project = await http.post('/api/projects/', { headers: tokenAuth(user.token), json: { title } });
-  assert.equal(project.status, 201, project.text);
-  const projectId = (project.body as { id: number }).id;
-  const imported = await http.post(`/api/projects/${projectId}/import?return_task_ids=true`, {
-    headers: tokenAuth(user.token),
-    json: [{ data: { text: 'a task' } }],
-  });
-  assert.equal(imported.status, 201, imported.text);
-  const [task] = (imported.body as { task_ids: number[] }).task_ids;
-  assert.ok(task);
-  const annotation = await http.post(`/api/tasks/${task}/annotations/`, { headers: tokenAuth(user.token), json: { result: [] } });
-  assert.equal(annotation.status, 201, annotation.text);
-  return { project: projectId, task };
-}
-
-/** Users made to be deleted, one per DELETE operation whose target is a user. */
-async function buildVictims(server: TestServer, organizationId: number, operations: readonly Operation[]): Promise<Record<string, number>> {
-  const victims: Record<string, number> = {};
-  for (const operation of operations.filter((op) => op.method === 'DELETE')) {
-    const last = [...operation.path.matchAll(/\{([^}]+)\}/g)].at(-1)?.[1];
-    if (last && resourceOf(operation.path, last) === 'users') victims[operation.key] = (await buildMember(server.ctx, organizationId)).user.id;
-  }
-  return victims;
-}
-
 for (const kind of DATABASE_KINDS) {
   describe(`hostile input on every API operation [${kind}]`, { skip: skipReason(kind) }, () => {
     const fixture = useTestServer(kind);
     let server: TestServer;
     let operations: Operation[];
     let ids: FixtureIds;
-    let credentials: Credentials;
+    let hostile: HostileFixture;
 
     before(async () => {
       server = fixture.server;
-      const { ctx } = server;
-      const owner = await buildOwner(ctx, { legacyTokens: true });
-      const organizationId = owner.user.active_organization_id ?? 0;
-      const member = await buildMember(ctx, organizationId);
-      const second = await buildOrganization(ctx, { email: `outsider-${kind}@example.com`, password: 'outsider-pass-1', title: 'Second organization' });
-      const outsider: TestUser = second.owner;
-      const secondOrganization = { id: second.organizationId };
-      const own = await buildProjectWithTask(server, owner, 'Own project');
-      const foreign = await buildProjectWithTask(server, outsider, 'Foreign project');
-
       const schema = await fetch(`${server.baseUrl}/api/schema/`);
       assert.equal(schema.status, 200);
       operations = readOperations(await schema.json());
-      ids = {
-        own: { users: member.user.id, organizations: organizationId, projects: own.project, tasks: own.task },
-        foreign: { users: outsider.user.id, organizations: secondOrganization.id, projects: foreign.project, tasks: foreign.task },
-        victims: await buildVictims(server, organizationId, operations),
-      };
-
-      const browser = server.client();
-      const login = await browser.login(owner.email, owner.password);
-      assert.equal(login.status, 302, login.text);
-      assert.ok(browser.cookies.get('sessionid') && browser.cookies.get('csrftoken'));
-      let token = owner.token;
-      credentials = {
-        token: () => token,
-        sessionCookie: [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        refresh: async () => {
-          token = await ctx.services.legacyTokens.reveal(systemContext('test'), owner.user.id);
-        },
-      };
+      hostile = await buildHostileFixture(server, kind, operations);
+      ids = hostile.ids;
     });
 
     test('the data snapshot sees a changed row and ignores activity stamps', async () => {
       const { db } = server.ctx.database;
-      const memberId = ids.own.users ?? 0;
+      const memberId = Number(ids.own.users);
       const before = await takeSnapshot(db, kind);
       await db.updateTable('users').set({ last_activity: new Date().toISOString() }).where('id', '=', memberId).execute();
       assert.deepEqual(diffSnapshots(before, await takeSnapshot(db, kind)), []);
       await db.updateTable('users').set({ phone: '+1 555 0199' }).where('id', '=', memberId).execute();
-      assert.deepEqual(diffSnapshots(before, await takeSnapshot(db, kind)), ['users: rows changed']);
+      const changed = await takeSnapshot(db, kind);
+      assert.deepEqual(diffSnapshots(before, changed), ['users: rows changed']);
+      // A write by the server, through the API, is seen too (snapshots are reused while nothing was written).
+      const renamed = await server.client().patch('/api/current-user', { headers: tokenAuth(hostile.credentials.token()), json: { first_name: 'Snapshot' } });
+      assert.equal(renamed.status, 200, renamed.text);
+      // (The change is recorded in the activity log too.)
+      assert.ok(diffSnapshots(changed, await takeSnapshot(db, kind)).includes('users: rows changed'));
+      assert.equal(await hostile.restore(), false, 'restore writes nothing while the organization is as built');
     });
 
     test('no 5xx, the envelope on every refusal, no data changed by a refusal, no CSRF bypass', { timeout: 300_000 }, async (t) => {
@@ -121,7 +73,8 @@ for (const kind of DATABASE_KINDS) {
         kind,
         origin: server.baseUrl,
         db: server.ctx.database.db,
-        credentials,
+        credentials: hostile.credentials,
+        restore: hostile.restore,
         exceptions: EXCEPTIONS,
         concurrency: 6,
         timeoutMs: 60_000,
