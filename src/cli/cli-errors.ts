@@ -8,6 +8,8 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
   password: '--password',
   role: '--role',
   to: '--to',
+  // Ownership transfers name the new owner `user_id`, as the API's body does.
+  user_id: '--to',
   days: '--days',
   action: '--action',
   since: '--since',
