@@ -24,6 +24,7 @@ import { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { MemberAdminService } from '#src/services/member-admin.service.js';
 import { MemberLifecycleService } from '#src/services/member-lifecycle.service.js';
 import { MembershipService } from '#src/services/membership.service.js';
+import { OperatorService } from '#src/services/operator.service.js';
 import { PermissionService } from '#src/services/permission.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
 import { PersonalTokenService } from '#src/services/personal-token.service.js';
@@ -53,6 +54,8 @@ export interface Services {
   avatars: AvatarService;
   hotkeys: HotkeysService;
   projects: ProjectService;
+  /** The operator at the command line (`label-studio users …`, `audit …`). */
+  operator: OperatorService;
 }
 
 export interface AppContext {
@@ -83,13 +86,16 @@ function buildServices(deps: ServiceDeps): Services {
   const sessions = new SessionService(deps);
   const profiles = new ProfileService(deps);
   const memberships = new MembershipService(deps);
+  const members = new MemberAdminService(deps, accounts, profiles);
+  const lifecycle = new MemberLifecycleService(deps, memberships);
+  const activityLog = new ActivityLogService(deps);
   return {
     accounts,
     profiles,
-    members: new MemberAdminService(deps, accounts, profiles),
+    members,
     organizations,
     memberships,
-    lifecycle: new MemberLifecycleService(deps, memberships),
+    lifecycle,
     permissions: new PermissionService(deps),
     legacyTokens,
     personalTokens: new PersonalTokenService(deps),
@@ -98,10 +104,11 @@ function buildServices(deps: ServiceDeps): Services {
     sessions,
     auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens }),
     activity: new ActivityService(deps),
-    activityLog: new ActivityLogService(deps),
+    activityLog,
     avatars: new AvatarService(deps, profiles),
     hotkeys: new HotkeysService(deps),
     projects: new ProjectService(deps),
+    operator: new OperatorService(deps, { accounts, members, lifecycle, activityLog }),
   };
 }
 

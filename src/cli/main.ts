@@ -1,21 +1,11 @@
 import { Command, Option } from 'commander';
+import { addAuditCommands, addUsersCommands } from '#src/cli/admin-commands.js';
+import { run } from '#src/cli/command-runner.js';
 import { AppError } from '#src/errors.js';
-import type { CliOptions } from '#src/config.js';
 
 /** Label Studio spells some options with one dash and two letters (`-db`); commander wants long forms. */
 function normaliseArgv(argv: string[]): string[] {
   return argv.map((arg) => (arg === '-db' ? '--database' : arg.startsWith('-db=') ? `--database=${arg.slice(4)}` : arg));
-}
-
-interface ParsedOptions extends Omit<CliOptions, 'noBrowser'> {
-  browser?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  init?: boolean;
-}
-
-function toCliOptions(parsed: ParsedOptions): ParsedOptions & CliOptions {
-  return { ...parsed, noBrowser: parsed.browser === false };
 }
 
 /** Label Studio's root options: accepted before or after any command. */
@@ -34,17 +24,6 @@ function addRootOptions(program: Command): Command {
     .option('-b, --no-browser', 'do not open a browser at start');
 }
 
-type Handler = (options: ParsedOptions & CliOptions, args: string[]) => Promise<number> | number;
-
-function run(handler: Handler) {
-  return async (...args: unknown[]): Promise<void> => {
-    const command = args[args.length - 1] as Command;
-    const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string');
-    const options = toCliOptions(command.optsWithGlobals<ParsedOptions>());
-    process.exitCode = await handler(options, positional);
-  };
-}
-
 function buildProgram(): Command {
   const program = addRootOptions(new Command('label-studio'))
     .description('Label Studio accounts: users, organizations and access for Label Studio')
@@ -56,20 +35,20 @@ function buildProgram(): Command {
     .description('start the server (the default command)')
     .argument('[project_name]', 'accepted for compatibility; projects live in the database')
     .option('--init', 'create the start-up user first, as init does')
-    .action(run(async (o) => (await import('#src/cli/commands/start.command.js')).startCommand(o)));
+    .action(run<{ init?: boolean }>(async (o) => (await import('#src/cli/commands/start.command.js')).startCommand(o)));
 
   program
     .command('init')
     .description('initialise the database and the start-up user')
     .argument('[project_name]', 'project name, shown in the next-step hint')
     .option('-q, --quiet', 'never prompt')
-    .action(run(async (o, [name]) => (await import('#src/cli/commands/init.command.js')).initCommand(name, o)));
+    .action(run<{ quiet?: boolean }>(async (o, [name]) => (await import('#src/cli/commands/init.command.js')).initCommand(name, o)));
 
   program
     .command('user')
     .description('show a user\'s info with the API token (--username <email>)')
     .option('--json', 'print one JSON object')
-    .action(run(async (o) => (await import('#src/cli/commands/user.command.js')).userCommand(o)));
+    .action(run<{ json?: boolean }>(async (o) => (await import('#src/cli/commands/user.command.js')).userCommand(o)));
 
   program
     .command('reset_password')
@@ -80,13 +59,15 @@ function buildProgram(): Command {
     .command('migrate')
     .description('apply pending database migrations')
     .option('--json', 'print the applied migrations as JSON')
-    .action(run(async (o) => (await import('#src/cli/commands/migrate.command.js')).migrateCommand(o)));
+    .action(run<{ json?: boolean }>(async (o) => (await import('#src/cli/commands/migrate.command.js')).migrateCommand(o)));
 
   program
     .command('version')
     .description('print the version')
     .action(run(async () => (await import('#src/cli/commands/version.command.js')).versionCommand()));
 
+  addUsersCommands(program);
+  addAuditCommands(program);
   return program;
 }
 
@@ -100,12 +81,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(args);
   } catch (error) {
-    if (error instanceof AppError) {
-      process.stderr.write(`Error: ${error.detail}\n`);
-      process.exitCode = error.code === 'config.invalid' ? 2 : 1;
-    } else {
-      process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    }
+    // Loaded only on failure: the formatter reaches into the policies, which a successful `user` never needs.
+    const { describeError } = await import('#src/cli/cli-errors.js');
+    process.stderr.write(describeError(error));
+    process.exitCode = error instanceof AppError && error.code === 'config.invalid' ? 2 : 1;
   }
 }

@@ -5,11 +5,13 @@ import { hotkeysProblem } from '#src/domain/hotkeys.js';
 import { AppError, type ValidationErrors } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
 import { DEFAULT_MEMBER_ROLE } from '#src/policies/permissions.js';
-import { assertTarget } from '#src/policies/target-rules.js';
+import { assertTarget, type TargetFacts } from '#src/policies/target-rules.js';
 import type { DirectoryEntry } from '#src/repositories/user-directory.repository.js';
-import type { AccountService } from '#src/services/account.service.js';
+import type { AccountService, NewAccount } from '#src/services/account.service.js';
 import type { ProfileService } from '#src/services/profile.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
+import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
 /** POST /api/users/. */
 export interface NewMemberInput {
@@ -21,6 +23,21 @@ export interface NewMemberInput {
   phone?: string;
   allowNewsletters?: boolean | null;
   customHotkeys?: unknown;
+}
+
+/** A new member checked and ready to insert: the password already hashed (or null: they cannot log in yet). */
+export interface PreparedMember extends NewAccount {
+  username: string;
+  customHotkeys: string;
+}
+
+/** A deletion about to happen: who, their role in the organization, their live memberships, and the rule's facts. */
+export interface Deletion {
+  organizationId: number;
+  user: UserRow;
+  role: RoleCode;
+  memberships: MembershipRow[];
+  facts: TargetFacts;
 }
 
 /** The users of an organization as administrators manage them: list, create, delete for good. */
@@ -45,6 +62,16 @@ export class MemberAdminService {
    * names), with a password when one is given so they can log in.
    */
   async create(ctx: MemberContext, input: NewMemberInput): Promise<DirectoryEntry> {
+    const prepared = await this.prepareNewMember(input);
+    const user = await this.deps.uow.run(ctx, (tx) => this.addNewMember(tx, ctx.actor.organizationId, prepared, DEFAULT_MEMBER_ROLE));
+    return this.profiles.findInOrganization(ctx, user.id);
+  }
+
+  /**
+   * Checks a new member's fields and the password rule, and hashes the password: everything that comes before the
+   * transaction (hashing inside it would hold the database). Every problem is reported at once.
+   */
+  async prepareNewMember(input: NewMemberInput): Promise<PreparedMember> {
     const username = input.username.trim();
     const problems: ValidationErrors = {};
     if (!username) problems.username = ['This field may not be blank.'];
@@ -65,24 +92,25 @@ export class MemberAdminService {
       }
     }
     if (Object.keys(problems).length > 0) throw AppError.validation(problems);
-    const organizationId = ctx.actor.organizationId;
-    const user = await this.deps.uow.run(ctx, async (tx) => {
-      const created = await this.accounts.create(tx, {
-        email: input.email,
-        passwordHash,
-        username,
-        firstName: input.firstName?.trim(),
-        lastName: input.lastName?.trim(),
-        phone: input.phone?.trim(),
-        allowNewsletters: input.allowNewsletters,
-        customHotkeys: JSON.stringify(input.customHotkeys ?? {}),
-      });
-      await tx.repos.memberships.insert(created.id, organizationId, DEFAULT_MEMBER_ROLE, nowIso(this.deps.clock));
-      await tx.repos.users.update(created.id, { active_organization_id: organizationId });
-      await tx.record({ action: 'user.created', target: { type: 'user', id: created.id }, details: { email: created.email, role: DEFAULT_MEMBER_ROLE } });
-      return created;
-    });
-    return this.profiles.findInOrganization(ctx, user.id);
+    return {
+      email: input.email,
+      passwordHash,
+      username,
+      firstName: input.firstName?.trim(),
+      lastName: input.lastName?.trim(),
+      phone: input.phone?.trim(),
+      allowNewsletters: input.allowNewsletters,
+      customHotkeys: JSON.stringify(input.customHotkeys ?? {}),
+    };
+  }
+
+  /** Step: creates the account, a membership with `role` in the organization (now their active one), and the log entry. */
+  async addNewMember(tx: Tx, organizationId: number, member: PreparedMember, role: RoleCode): Promise<UserRow> {
+    const created = await this.accounts.create(tx, member);
+    await tx.repos.memberships.insert(created.id, organizationId, role, nowIso(this.deps.clock));
+    await tx.repos.users.update(created.id, { active_organization_id: organizationId });
+    await tx.record({ action: 'user.created', organizationId, target: { type: 'user', id: created.id }, details: { email: created.email, role } });
+    return created;
   }
 
   /**
@@ -92,37 +120,59 @@ export class MemberAdminService {
    * need a new invitation to return. Their avatar file goes once the deletion is committed.
    */
   async delete(ctx: MemberContext, userId: number): Promise<void> {
-    const entry = await this.profiles.findInOrganization(ctx, userId);
+    const deletion = await this.planDeletion(ctx.actor.organizationId, await this.profiles.findInOrganization(ctx, userId));
+    assertTarget('delete_user', ctx.actor, deletion.facts);
+    await this.deps.uow.run(ctx, (tx) => this.erase(tx, deletion));
+  }
+
+  /** What deleting this user of the organization involves, with the facts the deletion rules judge it by. */
+  async planDeletion(organizationId: number, entry: DirectoryEntry): Promise<Deletion> {
     const { repos } = this.deps;
+    const userId = entry.user.id;
     const memberships = await repos.memberships.listActiveForUser(userId);
-    assertTarget('delete_user', ctx.actor, {
-      userId,
+    return {
+      organizationId,
+      user: entry.user,
       role: entry.membershipRole,
-      createdAnOrganization: await repos.users.createdAnOrganization(userId),
-      memberElsewhere: memberships.some((m) => m.organization_id !== ctx.actor.organizationId),
-    });
+      memberships,
+      facts: {
+        userId,
+        role: entry.membershipRole,
+        createdAnOrganization: await repos.users.createdAnOrganization(userId),
+        memberElsewhere: memberships.some((m) => m.organization_id !== organizationId),
+      },
+    };
+  }
+
+  /** Step: anonymises the account ("Deleted User"), ends its memberships, tokens and sessions, and logs it. */
+  async erase(tx: Tx, deletion: Deletion): Promise<void> {
+    const { user } = deletion;
+    const userId = user.id;
     const at = nowIso(this.deps.clock);
-    await this.deps.uow.run(ctx, async (tx) => {
-      await tx.repos.users.update(userId, {
-        email: `deleted-${userId}-${randomBytes(6).toString('hex')}@deleted.invalid`,
-        username: `deleted-${userId}`,
-        first_name: '',
-        last_name: '',
-        phone: '',
-        avatar: null,
-        custom_hotkeys: '{}',
-        password: UNUSABLE_PASSWORD,
-        is_active: false,
-        allow_newsletters: null,
-        active_organization_id: null,
-        deleted_at: at,
-      });
-      for (const membership of memberships) await tx.repos.memberships.markDeleted(membership.id, at);
-      await tx.repos.legacyTokens.deleteForUser(userId);
-      await tx.repos.personalTokens.deleteForUser(userId);
-      await tx.repos.sessions.deleteForUser(userId);
-      if (entry.user.avatar) await this.deps.files.remove(tx, entry.user.avatar);
-      await tx.record({ action: 'user.deleted', target: { type: 'user', id: userId }, details: { email: entry.user.email, role: entry.membershipRole } });
+    await tx.repos.users.update(userId, {
+      email: `deleted-${userId}-${randomBytes(6).toString('hex')}@deleted.invalid`,
+      username: `deleted-${userId}`,
+      first_name: '',
+      last_name: '',
+      phone: '',
+      avatar: null,
+      custom_hotkeys: '{}',
+      password: UNUSABLE_PASSWORD,
+      is_active: false,
+      allow_newsletters: null,
+      active_organization_id: null,
+      deleted_at: at,
+    });
+    for (const membership of deletion.memberships) await tx.repos.memberships.markDeleted(membership.id, at);
+    await tx.repos.legacyTokens.deleteForUser(userId);
+    await tx.repos.personalTokens.deleteForUser(userId);
+    await tx.repos.sessions.deleteForUser(userId);
+    if (user.avatar) await this.deps.files.remove(tx, user.avatar);
+    await tx.record({
+      action: 'user.deleted',
+      organizationId: deletion.organizationId,
+      target: { type: 'user', id: userId },
+      details: { email: user.email, role: deletion.role },
     });
   }
 }

@@ -22,6 +22,14 @@ function transition(before: RoleCode, after: RoleCode): AuditAction {
   return 'member.role_changed';
 }
 
+/** Refuses a transfer to the owner themself or to a member without access (pending, deactivated). */
+export function assertOwnershipRecipient(ownerId: number, recipient: MembershipRow): void {
+  if (recipient.user_id === ownerId) throw AppError.validation({ user_id: ['You already own this organization.'] });
+  if (!isActiveRole(recipient.role)) {
+    throw AppError.validation({ user_id: ['Ownership can only go to an active member: reactivate or approve them first.'] });
+  }
+}
+
 /** A member's life in an organization: roles (deactivation and approval included), ownership, removal, leaving. */
 export class MemberLifecycleService {
   constructor(
@@ -41,35 +49,16 @@ export class MemberLifecycleService {
     const newRole = role as RoleCode;
     const membership = await this.liveMembership(ctx, userId);
     assertTarget('change_role', ctx.actor, { userId, role: membership.role, newRole });
-    if (membership.role !== newRole) {
-      await this.deps.uow.run(ctx, async (tx) => {
-        await tx.repos.memberships.setRole(membership.id, newRole, nowIso(this.deps.clock));
-        await tx.record({ action: transition(membership.role, newRole), target: { type: 'user', id: userId }, details: { role: { before: membership.role, after: newRole } } });
-      });
-    }
+    if (membership.role !== newRole) await this.deps.uow.run(ctx, (tx) => this.applyRole(tx, membership, newRole));
     return this.memberships.entry(ctx, userId);
   }
 
   /** The owner hands the organization to an active member, and becomes an administrator: there is always one owner. */
   async transferOwnership(ctx: MemberContext, userId: number): Promise<MemberListEntry> {
     const { actor } = ctx;
-    if (userId === actor.user.id) throw AppError.validation({ user_id: ['You already own this organization.'] });
     const membership = await this.liveMembership(ctx, userId);
-    if (!isActiveRole(membership.role)) {
-      throw AppError.validation({ user_id: ['Ownership can only go to an active member: reactivate or approve them first.'] });
-    }
-    await this.deps.uow.run(ctx, async (tx) => {
-      const at = nowIso(this.deps.clock);
-      await tx.repos.memberships.setRole(membership.id, 'OW', at);
-      await tx.repos.memberships.setRole(actor.membership.id, 'AD', at);
-      // Label Studio names the owner as the organization's creator.
-      await tx.repos.organizations.update(actor.organizationId, { created_by_id: userId, updated_at: at });
-      await tx.record({
-        action: 'organization.ownership_transferred',
-        target: { type: 'user', id: userId },
-        details: { from: actor.user.id, to: userId, previous_role: membership.role },
-      });
-    });
+    assertOwnershipRecipient(actor.user.id, membership);
+    await this.deps.uow.run(ctx, (tx) => this.handOver(tx, actor.membership, membership));
     return this.memberships.entry(ctx, userId);
   }
 
@@ -100,6 +89,38 @@ export class MemberLifecycleService {
     await this.deps.uow.run(ctx, async (tx) => {
       await this.detach(tx, actor.membership);
       await tx.record({ action: 'member.left', target: { type: 'user', id: actor.user.id }, details: { role: actor.role } });
+    });
+  }
+
+  /**
+   * Step: gives a membership another role and records what that is for the activity log (a deactivation, a
+   * reactivation, an approval or a role change), in the membership's organization.
+   */
+  async applyRole(tx: Tx, membership: MembershipRow, newRole: RoleCode): Promise<void> {
+    await tx.repos.memberships.setRole(membership.id, newRole, nowIso(this.deps.clock));
+    await tx.record({
+      action: transition(membership.role, newRole),
+      organizationId: membership.organization_id,
+      target: { type: 'user', id: membership.user_id },
+      details: { role: { before: membership.role, after: newRole } },
+    });
+  }
+
+  /**
+   * Step: `to` becomes the owner and `from` (the owner until now) an administrator, in one transaction, so there is
+   * always exactly one owner. Label Studio names the owner as the organization's creator, so that moves too.
+   */
+  async handOver(tx: Tx, from: MembershipRow, to: MembershipRow): Promise<void> {
+    const at = nowIso(this.deps.clock);
+    const organizationId = to.organization_id;
+    await tx.repos.memberships.setRole(to.id, 'OW', at);
+    await tx.repos.memberships.setRole(from.id, 'AD', at);
+    await tx.repos.organizations.update(organizationId, { created_by_id: to.user_id, updated_at: at });
+    await tx.record({
+      action: 'organization.ownership_transferred',
+      organizationId,
+      target: { type: 'user', id: to.user_id },
+      details: { from: from.user_id, to: to.user_id, previous_role: to.role },
     });
   }
 
