@@ -18,6 +18,15 @@ export async function signUp(page: Page, email: string, password: string, from =
   await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
 }
 
+/** Logs in through the real form and waits for the page it leads to (the projects page by default). */
+export async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/user/login/');
+  await page.getByLabel('Email Address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/projects/');
+}
+
 /** Fails with the list of serious or critical axe-core violations on the page as it is now. */
 export async function assertAccessible(page: Page, where: string): Promise<void> {
   const violations = await seriousA11yViolations(page);
@@ -37,7 +46,7 @@ type Json = Record<string, unknown>;
 
 /** API calls with a browser's own session cookie and CSRF header, as the web app makes them. */
 export function sessionApi(context: BrowserContext) {
-  const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown, expected?: number) => {
+  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, data?: unknown, expected?: number) => {
     const headers: Record<string, string> = method === 'GET' ? {} : { 'X-CSRFToken': await csrfTokenOf(context) };
     const response = await context.request.fetch(url, { method, headers, data });
     const text = await response.text();
@@ -48,6 +57,7 @@ export function sessionApi(context: BrowserContext) {
     get: (url: string, expected = 200) => call('GET', url, undefined, expected),
     post: (url: string, data: unknown, expected = 201) => call('POST', url, data, expected),
     patch: (url: string, data: unknown, expected = 200) => call('PATCH', url, data, expected),
+    delete: (url: string, expected = 204) => call('DELETE', url, undefined, expected),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from './api/endpoints';
-import type { MembershipDetail, User, WhoAmI } from './api/types';
+import type { MembershipDetail, RoleCode, User, WhoAmI } from './api/types';
 import { ErrorMessage, Loading } from './components/feedback';
+import { roleCode } from './lib/roles';
 
 interface Session {
   me: WhoAmI;
@@ -11,6 +12,13 @@ interface Session {
   updateMe: (user: User) => void;
   /** True when the caller holds the permission (whoami's list, from the server's one permission table). */
   can: (permission: string) => boolean;
+  /** The caller's role in their active organization (whoami's `organization_membership`). */
+  role: RoleCode | undefined;
+  /**
+   * Loads whoami again after a change to who the caller is (another organization, a transferred ownership), keeping
+   * the pages on screen; rejects when the new session cannot be loaded.
+   */
+  reload: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -23,6 +31,15 @@ export function useSession(): Session {
 
 type State = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ready'; me: WhoAmI; membership?: MembershipDetail };
 
+async function loadSession(): Promise<{ me: WhoAmI; membership?: MembershipDetail }> {
+  const me = await api.whoami();
+  // Without the membership the pages still work; they only hide what needs a known role.
+  const membership = me.active_organization
+    ? await api.membership(me.active_organization, me.id).catch(() => undefined)
+    : undefined;
+  return { me, membership };
+}
+
 /** Loads who the caller is (whoami) and their role before any page renders. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ status: 'loading' });
@@ -30,18 +47,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let live = true;
-    (async () => {
-      const me = await api.whoami();
-      // Without the membership the pages still work; they only hide what needs a known role.
-      const membership = me.active_organization
-        ? await api.membership(me.active_organization, me.id).catch(() => undefined)
-        : undefined;
-      if (live) setState({ status: 'ready', me, membership });
-    })().catch((error: unknown) => live && setState({ status: 'error', error }));
+    loadSession().then(
+      (session) => live && setState({ status: 'ready', ...session }),
+      (error: unknown) => live && setState({ status: 'error', error }),
+    );
     return () => {
       live = false;
     };
   }, [attempt]);
+
+  const reload = useCallback(async () => {
+    const session = await loadSession();
+    setState({ status: 'ready', ...session });
+  }, []);
 
   const updateMe = useCallback(
     (user: User) => setState((s) => (s.status === 'ready' ? { ...s, me: { ...s.me, ...user } } : s)),
@@ -63,9 +81,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       </main>
     );
   }
-  return (
-    <SessionContext.Provider value={{ me: state.me, membership: state.membership, updateMe, can: (permission) => state.me.permissions.includes(permission) }}>
-      {children}
-    </SessionContext.Provider>
-  );
+  const { me, membership } = state;
+  const session: Session = {
+    me,
+    membership,
+    updateMe,
+    can: (permission) => me.permissions.includes(permission),
+    role: roleCode(me.organization_membership?.role),
+    reload,
+  };
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly validationErrors: ValidationErrors = {},
+    /** The envelope's stable `code` (`membership.own_role`, `permission.denied`…), when the server sent one. */
+    readonly code?: string,
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -57,7 +59,8 @@ function errorFrom(status: number, body: unknown, statusText: string): ApiError 
       for (const [field, value] of Object.entries(raw)) validation[field] = asMessages(value);
     }
     const detail = typeof record.detail === 'string' ? record.detail : typeof record.error === 'string' ? record.error : '';
-    if (detail) return new ApiError(status, detail, validation);
+    const code = typeof record.code === 'string' ? record.code : undefined;
+    if (detail) return new ApiError(status, detail, validation, code);
   }
   if (status === 0) return new ApiError(0, 'The server could not be reached. Check your connection and try again.');
   return new ApiError(status, `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`);
@@ -128,4 +131,14 @@ export function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.detail;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
+}
+
+/**
+ * The message with the per-field reasons a validation error carries ("Validation error" alone says nothing), for
+ * places that have no field to show them beside, such as one line per member in a bulk change.
+ */
+export function fullMessageOf(error: unknown): string {
+  if (!(error instanceof ApiError)) return messageOf(error);
+  const reasons = Object.values(error.validationErrors).flat();
+  return reasons.length > 0 ? reasons.join(' ') : error.detail;
 }

@@ -1,17 +1,35 @@
-import { http } from './client';
+import { http, withQuery } from './client';
 import type {
+  ActivityExportFormat,
+  ActivityLogPage,
+  ActivityLogQuery,
   AvatarSaved,
+  ChangedMember,
+  CreatedOrganization,
   CreatedToken,
+  CurrentUser,
+  CurrentUserChanges,
+  DefaultRoleChange,
+  DefaultRoleSaved,
   Invite,
   JsonOf,
   LegacyToken,
   ListedToken,
   MembershipDetail,
   MembershipPage,
+  NewOrganization,
   Organization,
+  OrganizationSummary,
+  OwnershipTransfer,
+  PermissionGrant,
+  PermissionOption,
+  PermissionOverride,
+  PermissionRolesChange,
   Project,
   ProjectPage,
   RevokeToken,
+  RoleChange,
+  RoleCode,
   TokenSettings,
   TokenSettingsChanges,
   User,
@@ -41,7 +59,12 @@ export interface MemberQuery {
   search?: string;
   sort?: MemberSortKey;
   descending?: boolean;
+  /** Only members with one of these roles. */
+  roles?: readonly RoleCode[];
 }
+
+/** The activity log's filters as the list and the export both take them. */
+export type ActivityFilters = Pick<ActivityLogQuery, 'user' | 'action' | 'method' | 'start_date' | 'end_date' | 'search'>;
 
 /** Typed calls, one per endpoint the pages use (spec §7.1). */
 export const api = {
@@ -57,9 +80,49 @@ export const api = {
         page_size: q.pageSize,
         search: q.search,
         ordering: q.sort ? memberOrdering(q.sort, q.descending === true) : undefined,
+        role: q.roles?.join(','),
+        // Removed members stay in the organization's records as "Deleted User"; the People page lists live ones.
+        is_deleted: false,
       },
       signal,
     ),
+  /** A few live members matching `search`, for pickers (no contributions: cheaper). */
+  memberSearch: (orgId: number, search: string, signal?: AbortSignal) =>
+    http.get<MembershipPage>(`/organizations/${orgId}/memberships`, { search, page: 1, page_size: 8, is_deleted: false, ordering: 'email' }, signal),
+  changeRole: (orgId: number, userId: number, role: RoleCode) =>
+    http.patch<ChangedMember>(`/organizations/${orgId}/memberships`, { user_id: userId, role } satisfies RoleChange),
+  removeMember: (orgId: number, userId: number) => http.delete(`/organizations/${orgId}/memberships/${userId}/`),
+  deleteUser: (userId: number) => http.delete(`/users/${userId}/`),
+
+  organizations: () => http.get<OrganizationSummary[]>('/organizations/'),
+  createOrganization: (title: string) => http.post<CreatedOrganization>('/organizations/', { title } satisfies NewOrganization),
+  switchOrganization: (id: number) =>
+    http.patch<CurrentUser>('/current-user', { active_organization: id } satisfies CurrentUserChanges),
+  leaveOrganization: (id: number) => http.post<void>(`/organizations/${id}/leave`),
+  transferOwnership: (orgId: number, userId: number) =>
+    http.post<ChangedMember>(`/organizations/${orgId}/transfer-ownership`, { user_id: userId } satisfies OwnershipTransfer),
+  setDefaultRole: (orgId: number, role: RoleCode) =>
+    http.patch<DefaultRoleSaved>(`/organizations/${orgId}/set-default-role`, { default_role: role } satisfies DefaultRoleChange),
+
+  permissionOptions: (orgId: number) => http.get<PermissionOption[]>(`/organizations/${orgId}/permissions/options`),
+  permissionOverrides: (orgId: number) => http.get<PermissionOverride[]>(`/organizations/${orgId}/permissions`),
+  /** Customizes a permission still at its default (POST); `updatePermission` changes one already customized. */
+  customizePermission: (orgId: number, permission: string, roles: RoleCode[]) =>
+    http.post<PermissionOverride>(`/organizations/${orgId}/permissions`, { permission, roles } satisfies PermissionGrant),
+  updatePermission: (orgId: number, permission: string, roles: RoleCode[]) =>
+    http.patch<PermissionOverride>(`/organizations/${orgId}/permissions/${encodeURIComponent(permission)}`, { roles } satisfies PermissionRolesChange),
+  resetPermission: (orgId: number, permission: string) =>
+    http.delete(`/organizations/${orgId}/permissions/${encodeURIComponent(permission)}`),
+  resetPermissions: (orgId: number) => http.post<void>(`/organizations/${orgId}/permissions/reset`),
+
+  /** One page of the activity log, newest first; past the end the server answers 404 "No more logs found". */
+  activityLog: async (filters: ActivityFilters, page: number, pageSize: number, signal?: AbortSignal): Promise<ActivityLogPage> => {
+    const [first] = await http.get<ActivityLogPage[]>('/activity-logs/', { ...filters, page, page_size: pageSize }, signal);
+    return first ?? { data: [], recordsTotal: 0, recordsFiltered: 0 };
+  },
+  /** Where the browser downloads every entry matching the filters (the server streams it). */
+  activityExportUrl: (filters: ActivityFilters, format: ActivityExportFormat) =>
+    withQuery('/api/activity-logs/export', { ...filters, format }),
   membership: (orgId: number, userId: number) =>
     http.get<MembershipDetail>(`/organizations/${orgId}/memberships/${userId}/`, { contributed_to_projects: 1 }),
   user: (id: number) => http.get<User>(`/users/${id}/`),

@@ -50,6 +50,9 @@ type JsonBodyMethodOf<P extends ApiPath> = {
 /** The JSON request body `M P` takes. */
 export type JsonBodyOf<P extends ApiPath, M extends JsonBodyMethodOf<P>> = Json<NonNullable<Operation<P, M>['requestBody']>>;
 
+/** The query parameters `M P` declares (all optional on the wire). */
+export type QueryOf<P extends ApiPath, M extends MethodOf<P>> = NonNullable<Operation<P, M>['parameters']['query']>;
+
 /**
  * Label Studio's role codes. The server declares `role` as a plain string, so the pages narrow it
  * (lib/roles.ts) instead of trusting it to be one of these.
@@ -63,10 +66,37 @@ export type AvatarSaved = JsonOf<'/api/users/{id}/avatar/', 'post'>;
 
 export type MembershipPage = JsonOf<'/api/organizations/{id}/memberships', 'get'>;
 export type MembershipListItem = MembershipPage['results'][number];
+/** The member after a role change: the list's shape, with what the viewer may now do to them. */
+export type ChangedMember = JsonOf<'/api/organizations/{id}/memberships', 'patch'>;
+export type RoleChange = JsonBodyOf<'/api/organizations/{id}/memberships', 'patch'>;
+/** One of the member actions the server offers in `allowed_actions`. */
+export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete';
 export type MembershipDetail = JsonOf<'/api/organizations/{id}/memberships/{user_id}', 'get'>;
 export type ProjectRef = NonNullable<MembershipDetail['created_projects']>[number];
 
 export type Organization = JsonOf<'/api/organizations/{id}', 'get'>;
+/** An organization the caller belongs to, as GET /api/organizations/ lists it. */
+export type OrganizationSummary = JsonOf<'/api/organizations/', 'get'>[number];
+export type NewOrganization = JsonBodyOf<'/api/organizations/', 'post'>;
+export type CreatedOrganization = JsonOf<'/api/organizations/', 'post'>;
+export type CurrentUserChanges = JsonBodyOf<'/api/current-user', 'patch'>;
+export type CurrentUser = JsonOf<'/api/current-user', 'patch'>;
+export type DefaultRoleChange = JsonBodyOf<'/api/organizations/{id}/set-default-role', 'patch'>;
+export type DefaultRoleSaved = JsonOf<'/api/organizations/{id}/set-default-role', 'patch'>;
+export type OwnershipTransfer = JsonBodyOf<'/api/organizations/{id}/transfer-ownership', 'post'>;
+
+/** A configurable permission from the catalogue: its default roles and the roles it may be given. */
+export type PermissionOption = JsonOf<'/api/organizations/{id}/permissions/options', 'get'>[number];
+/** An organization's customization of one permission. */
+export type PermissionOverride = JsonOf<'/api/organizations/{id}/permissions', 'get'>[number];
+export type PermissionGrant = JsonBodyOf<'/api/organizations/{id}/permissions', 'post'>;
+export type PermissionRolesChange = JsonBodyOf<'/api/organizations/{id}/permissions/{key}', 'patch'>;
+
+/** One page of the activity log: Enterprise's array holding one DataTables envelope, unwrapped. */
+export type ActivityLogPage = JsonOf<'/api/activity-logs/', 'get'>[number];
+export type ActivityEntry = ActivityLogPage['data'][number];
+export type ActivityLogQuery = QueryOf<'/api/activity-logs/', 'get'>;
+export type ActivityExportFormat = NonNullable<QueryOf<'/api/activity-logs/export', 'get'>['format']>;
 export type Invite = JsonOf<'/api/invite', 'get'>;
 
 export type TokenSettings = JsonOf<'/api/jwt/settings', 'get'>;

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from '../lib/router';
 import { AccountMenu } from './account-menu';
+import { OrganizationSwitcher } from './organization-switcher';
 
 const SECTIONS = [
   { href: '/projects/', label: 'Projects', match: (p: string) => p.startsWith('/projects') },
@@ -34,6 +35,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             </Link>
           ))}
         </nav>
+        <OrganizationSwitcher />
         <AccountMenu />
       </header>
       <main id="main" className="main" tabIndex={-1}>

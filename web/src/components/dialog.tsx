@@ -34,7 +34,9 @@ export function Dialog({ open, title, onClose, children, footer, width = 560 }: 
     const dialog = ref.current;
     if (!dialog) return;
     const onNativeClose = () => {
-      if (opener.current instanceof HTMLElement) opener.current.focus();
+      // The control that opened it may be gone (a "Deactivate" button replaced by "Reactivate"): then the page's main.
+      if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
+      else document.getElementById('main')?.focus();
       onClose();
     };
     dialog.addEventListener('close', onNativeClose);

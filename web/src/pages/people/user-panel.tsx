@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { api } from '../../api/endpoints';
-import type { MembershipListItem, ProjectRef, User } from '../../api/types';
+import type { MembershipListItem, ProjectRef, RoleCode, User } from '../../api/types';
 import { Avatar } from '../../components/avatar';
 import { CloseIcon, ProjectIcon } from '../../components/icons';
 import { ErrorMessage, Loading } from '../../components/feedback';
@@ -8,9 +8,11 @@ import { formatDateTime, fullName } from '../../lib/format';
 import { roleLabel } from '../../lib/roles';
 import { Link } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import { MemberManagement } from './member-management';
+import type { MemberActions } from './use-member-actions';
 
 /** What the panel shows: a list item as the table has it, or the same fields from the user and membership detail. */
-export type PanelMember = Pick<MembershipListItem, 'created_projects' | 'contributed_to_projects' | 'role'> & { user: User };
+export type PanelMember = Pick<MembershipListItem, 'created_projects' | 'contributed_to_projects' | 'role' | 'allowed_actions'> & { user: User };
 
 interface UserPanelProps {
   orgId: number;
@@ -18,6 +20,8 @@ interface UserPanelProps {
   /** The member as the table has them; `fetch` when they are on another page; `wait` while the table loads. */
   source: MembershipListItem | 'fetch' | 'wait';
   onClose: () => void;
+  actions: MemberActions;
+  activationRole: RoleCode;
 }
 
 function ProjectLinks({ title, projects }: { title: string; projects: ProjectRef[] | null }) {
@@ -38,13 +42,24 @@ function ProjectLinks({ title, projects }: { title: string; projects: ProjectRef
 }
 
 /** The selected member: picture, contact, projects created and contributed to, last activity (§7.2). */
-export function UserPanel({ orgId, userId, source, onClose }: UserPanelProps) {
+export function UserPanel({ orgId, userId, source, onClose, actions, activationRole }: UserPanelProps) {
   const closeButton = useRef<HTMLButtonElement>(null);
   const loaded = useAsync<PanelMember | undefined>(async () => {
     if (source === 'wait') return undefined;
     if (source !== 'fetch') return source;
     const [user, detail] = await Promise.all([api.user(userId), api.membership(orgId, userId)]);
-    return { user, created_projects: detail.created_projects, contributed_to_projects: detail.contributed_to_projects, role: detail.role };
+    // What the viewer may do to them comes with list items only: find them in the list by their e-mail.
+    const listed = await api.memberSearch(orgId, user.email).then(
+      (page) => page.results.find((item) => item.user.id === userId),
+      () => undefined,
+    );
+    return {
+      user,
+      created_projects: detail.created_projects,
+      contributed_to_projects: detail.contributed_to_projects,
+      role: detail.role,
+      allowed_actions: listed?.allowed_actions ?? [],
+    };
   }, [orgId, userId, source]);
 
   useEffect(() => {
@@ -103,6 +118,7 @@ export function UserPanel({ orgId, userId, source, onClose }: UserPanelProps) {
               {member.role && <span className={`badge badge--${member.role.toLowerCase()}`}>{roleLabel(member.role)}</span>}
             </div>
           </div>
+          <MemberManagement member={member} actions={actions} activationRole={activationRole} />
           <ProjectLinks title="Created Projects" projects={member.created_projects} />
           <ProjectLinks title="Contributed to" projects={member.contributed_to_projects} />
           {noProjects && <p className="panel__empty">No projects created or contributed to yet.</p>}
