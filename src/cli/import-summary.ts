@@ -6,7 +6,7 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 
 function personalTokens(report: ImportReport): string {
   const pats = report.counts.personalAccessTokens;
-  const since = pats.revokedSince > 0 ? `, ${pats.revokedSince} revoked since the last run` : '';
+  const since = `${pats.revokedSince > 0 ? `, ${pats.revokedSince} revoked since the last run` : ''}${pats.rekeyed > 0 ? `, ${pats.rekeyed} now recognised with the key given` : ''}`;
   if (report.secretKey.given) return `${pats.kept} kept (they keep refreshing), ${pats.blacklisted} blacklisted (stay refused)${since}`;
   if (report.patsMustBeReissued) {
     return `NOT carried over: ${plural(pats.notCarried, 'live token')} must be re-issued by their owners (give --secret-key or --secret-key-file to keep them)${since}`;

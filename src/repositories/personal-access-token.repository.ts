@@ -15,6 +15,11 @@ export class PersonalAccessTokenRepository {
     for (const chunk of chunksOf(tokens, 8)) await this.db.insertInto('personal_access_tokens').values(chunk).execute();
   }
 
+  /** Replaces the hash an imported token is recognised by (an import re-run with the right key). */
+  async setTokenHash(id: number, tokenHash: string): Promise<void> {
+    await this.db.updateTable('personal_access_tokens').set({ token_hash: tokenHash }).where('id', '=', id).execute();
+  }
+
   /** The stored rows of these jtis, by jti. */
   async findByJtis(jtis: readonly string[]): Promise<Map<string, PersonalAccessTokenRow>> {
     const out = new Map<string, PersonalAccessTokenRow>();

@@ -38,7 +38,7 @@ for (const targetKind of DATABASE_KINDS) {
           [fixture.users.length, 2, 8, 1],
         );
         assert.deepEqual([report.counts.projects.imported, report.counts.tasks.imported, report.counts.annotations.imported], [fixture.counts.projects, fixture.counts.tasks, fixture.counts.annotations]);
-        assert.deepEqual(report.counts.personalAccessTokens, { kept: 3, blacklisted: 1, notCarried: 0, revokedSince: 0 });
+        assert.deepEqual(report.counts.personalAccessTokens, { kept: 3, blacklisted: 1, notCarried: 0, revokedSince: 0, rekeyed: 0 });
         assert.deepEqual(report.counts.avatars, { copied: 2, missing: 1, rejected: 1 });
         assert.equal(report.secretKey.given, true);
         if (source.file && before) assert.deepEqual(fileState(source.file), before, 'the source file and its folder are exactly as they were');

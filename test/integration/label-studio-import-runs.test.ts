@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
@@ -132,8 +132,8 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
-    test('without the secret key PATs are reported as to be re-issued; a re-run with it keeps them', async () => {
-      const { source } = await fixtureSource('sqlite');
+    test('without the secret key PATs are reported as to be re-issued; a wrong key is caught when it can be; the right one fixes both', async () => {
+      const { source, fixture } = await fixtureSource('sqlite');
       rmSync(source.envFile);
       const target = await importTarget(kind);
       const run = runImport(target, sourceArgs(source));
@@ -141,8 +141,20 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(run.report?.counts.personalAccessTokens.notCarried, 3);
       const text = runCli(['import-label-studio', ...target.common, ...sourceArgs(source), '--dry-run'], target.env);
       assert.match(text.stdout, /NOT carried over: 3 live tokens must be re-issued/);
-      const withKey = runImport(target, [...sourceArgs(source), '--secret-key', 'k3#x9$vq(2%f@z8!w&m^7*p-_=+)r0t1y4u5i6o7a8s9d0f1g2']);
-      assert.equal(withKey.report?.counts.personalAccessTokens.kept, 3, withKey.stderr);
+      const wrong = runImport(target, [...sourceArgs(source), '--secret-key', 'not-the-label-studio-key']);
+      assert.equal(wrong.report?.counts.personalAccessTokens.kept, 3, wrong.stderr);
+      assert.ok(wrong.report?.warnings.some((w) => w.kind === 'secret_key_mismatch'), 'a token stored whole shows the key is wrong');
+      const keyFile = join(source.dir, 'key.txt');
+      writeFileSync(keyFile, 'k3#x9$vq(2%f@z8!w&m^7*p-_=+)r0t1y4u5i6o7a8s9d0f1g2\n');
+      const right = runImport(target, [...sourceArgs(source), '--secret-key-file', keyFile]);
+      assert.equal(right.report?.counts.personalAccessTokens.rekeyed, 4, right.stderr);
+      assert.deepEqual(right.report?.warnings.filter((w) => w.kind === 'secret_key_mismatch'), []);
+      const server = await serveTarget(target);
+      try {
+        for (const { token } of fixture.pats.live) assert.equal((await server.client().post('/api/token/refresh/', { json: { refresh: token } })).status, 200);
+      } finally {
+        await server.close();
+      }
     });
 
     test('a re-run brings what is new and what was revoked in Label Studio since', async () => {

@@ -51,7 +51,8 @@ export interface ImportCounts {
   organizations: { imported: number; alreadyImported: number };
   memberships: { imported: number; removed: number; alreadyImported: number; removedSince: number };
   legacyTokens: { imported: number; replacedSince: number };
-  personalAccessTokens: { kept: number; blacklisted: number; notCarried: number; revokedSince: number };
+  /** `rekeyed`: imported before under another key, recognised now with the one given (a re-run correcting the key). */
+  personalAccessTokens: { kept: number; blacklisted: number; notCarried: number; revokedSince: number; rekeyed: number };
   avatars: { copied: number; missing: number; rejected: number };
   hotkeys: { users: number; projectOverrides: number };
   projects: { imported: number; alreadyImported: number };
@@ -78,7 +79,7 @@ const zeroCounts = (): ImportCounts => ({
   organizations: { imported: 0, alreadyImported: 0 },
   memberships: { imported: 0, removed: 0, alreadyImported: 0, removedSince: 0 },
   legacyTokens: { imported: 0, replacedSince: 0 },
-  personalAccessTokens: { kept: 0, blacklisted: 0, notCarried: 0, revokedSince: 0 },
+  personalAccessTokens: { kept: 0, blacklisted: 0, notCarried: 0, revokedSince: 0, rekeyed: 0 },
   avatars: { copied: 0, missing: 0, rejected: 0 },
   hotkeys: { users: 0, projectOverrides: 0 },
   projects: { imported: 0, alreadyImported: 0 },

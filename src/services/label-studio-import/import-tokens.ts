@@ -46,6 +46,12 @@ export async function importPersonalTokens(run: ImportRun): Promise<void> {
         if (blacklistedAt !== undefined && here.blacklisted_at === null && (await run.repos.personalTokens.blacklist(here.id, blacklistedAt))) {
           counts.personalAccessTokens.revokedSince += 1;
         }
+        // Imported before with another key (a wrong one): the key given now decides how the token is recognised.
+        const rebuilt = key ? tokenHash(`${prefix}.${signature(prefix, key)}`) : undefined;
+        if (rebuilt && here.token_hash !== null && here.token_prefix === prefix && here.token_hash !== rebuilt) {
+          await run.repos.personalTokens.setTokenHash(here.id, rebuilt);
+          counts.personalAccessTokens.rekeyed += 1;
+        }
         continue;
       }
       const live = blacklistedAt === undefined && claims.exp > nowSeconds;
