@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { AppError } from '#src/errors.js';
 import { isoDatetime, readValue } from '#src/adapters/label-studio-values.js';
 import type { LabelStudioSource, RowSpec, SourceRow, SourceShape, TableSpec } from '#src/ports/label-studio-source.port.js';
@@ -37,6 +37,9 @@ export function describeLocation(location: SourceLocation): string {
 async function sqliteDriver(file: string): Promise<Driver> {
   if (!existsSync(file)) throw new AppError('import.source_invalid', `No Label Studio database at ${file} (give its path with --from).`);
   const { default: SQLite } = await import('better-sqlite3');
+  // A database in WAL mode makes even a read-only reader create its -wal and -shm files: those it created are removed
+  // again (when nothing was written to them), so the folder is left as it was found.
+  const sideFiles = [`${file}-wal`, `${file}-shm`].filter((side) => !existsSync(side));
   let database: InstanceType<typeof SQLite>;
   try {
     // Read-only at the operating-system level: SQLite cannot write the file, whatever a statement asks.
@@ -66,6 +69,10 @@ async function sqliteDriver(file: string): Promise<Driver> {
     close: async () => {
       if (database.inTransaction) database.exec('COMMIT');
       database.close();
+      const wal = `${file}-wal`;
+      if (sideFiles.includes(wal) && existsSync(wal) && statSync(wal).size === 0) {
+        for (const side of sideFiles) if (existsSync(side)) unlinkSync(side);
+      }
     },
   };
 }

@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { diffSnapshots, takeSnapshot, type DataSnapshot } from '../helpers/data-snapshot.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
-import { emptySource, fixtureSource, importTarget, runImport, serveTarget, sourceArgs, type ImportTarget } from '../helpers/label-studio-import.js';
+import { emptySource, fileState, fixtureSource, importTarget, runImport, serveTarget, sourceArgs, targetConfig, type ImportTarget } from '../helpers/label-studio-import.js';
 
 async function snapshot(target: ImportTarget): Promise<DataSnapshot> {
   const reader = openReader(target.url);
@@ -51,6 +51,19 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(existsSync(fresh.url.slice('sqlite:'.length)), false, 'no database file created');
         assert.equal(existsSync(join(fresh.dataDir, 'secret_key')), false, 'no instance secret created');
       }
+    });
+
+    test('a source in WAL mode is read without a trace: the file and its folder are left exactly as they were', async () => {
+      const { source } = await fixtureSource('sqlite');
+      const file = source.file ?? '';
+      const wal = new SQLite(file);
+      wal.pragma('journal_mode = WAL');
+      wal.close();
+      const before = fileState(file);
+      const target = await importTarget(kind);
+      const run = runImport(target, sourceArgs(source));
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(fileState(file), before);
     });
 
     test('a re-run is idempotent: nothing duplicated, nothing changed but the log of runs', async () => {
@@ -155,6 +168,47 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         await server.close();
       }
+    });
+
+    test('Enterprise role columns are kept, --default-role gives the rest; avatars go to the database file store when set', async () => {
+      const { source } = await fixtureSource('sqlite');
+      const ls = new SQLite(source.file ?? '');
+      ls.exec(`ALTER TABLE organizations_organizationmember ADD COLUMN role varchar(2) NULL;
+        UPDATE organizations_organizationmember SET role = 'MA' WHERE id = 2;
+        UPDATE organizations_organizationmember SET role = 'VO' WHERE id = 4;
+        UPDATE organizations_organizationmember SET role = 'OW' WHERE id = 6;`);
+      ls.close();
+      const target = await importTarget(kind);
+      const run = runImport(target, [...sourceArgs(source), '--default-role', 'RE'], { LABEL_STUDIO_FILE_STORE: 'database' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(run.report?.warnings.some((w) => w.kind === 'role_unknown' && w.examples[0]?.includes('VO')));
+      const config = targetConfig(target);
+      const server = await serveTarget(target, { ...config, files: { store: 'database' } });
+      try {
+        const roles = new Map((await server.ctx.repos.memberships.listOfOrganization(1)).map((m) => [m.user_id, m.role]));
+        assert.deepEqual([roles.get(1), roles.get(2), roles.get(4), roles.get(5), roles.get(6)], ['OW', 'MA', 'RE', 'AD', 'RE']);
+        assert.equal((await server.ctx.repos.organizations.findById(1))?.default_role, 'RE', 'invite-link sign-ups get the same role');
+        assert.deepEqual(avatarFiles(target), [], 'no file on disk');
+        const me = (await server.client().get('/api/current-user/whoami', { headers: tokenAuth('a'.repeat(8) + '0123456789abcdef0123456789abcdef') })).body as { avatar: string };
+        const picture = await server.client().get(me.avatar);
+        assert.equal(picture.status, 200);
+        assert.equal(picture.headers.get('content-type'), 'image/png');
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('--from-env reads Label Studio\'s DJANGO_DB and POSTGRE_* as the source only', { skip: skipReason('postgres') }, async () => {
+      const { source } = await fixtureSource('postgres');
+      const url = new URL(source.from);
+      const env = { DJANGO_DB: 'default', POSTGRE_NAME: url.pathname.slice(1), POSTGRE_USER: 'postgres', POSTGRE_HOST: url.searchParams.get('host') ?? '', POSTGRE_PORT: url.port || '5432' };
+      const target = await importTarget(kind);
+      const run = runImport(target, ['--from-env', '--media-dir', source.mediaDir, '--secret-key-file', source.envFile], env);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.report?.source.engine, 'postgres');
+      assert.equal(run.report?.counts.users.imported, 7);
+      // The same variables name this product's database on other commands: here they never make it the target.
+      assert.equal(runImport(target, ['--from-env'], env).report?.counts.users.alreadyImported, 7);
     });
 
     test('a re-run brings what is new and what was revoked in Label Studio since', async () => {
