@@ -56,7 +56,7 @@ export async function copyAvatar(run: ImportRun, userId: number, path: string | 
   counts.avatars.copied += 1;
   if (run.options.dryRun) return name;
   const { files } = run.deps;
-  const existing = await files.read(name);
+  const existing = await files.read(name, run.tx);
   if (existing?.data.equals(data)) return name;
   if (existing) name = storedAvatarName(`${stem}.${type.extension}`);
   await files.put(run.tx, name, { data, contentType: type.contentType });
