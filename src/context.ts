@@ -129,7 +129,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
   const mailer = new OutboxMailer(repos, options.mailTransport, config.mail.from, clock, logger);
   const deps: ServiceDeps = {
     repos,
-    uow: createUnitOfWork(database.db, database.classifyError, logger, clock),
+    uow: createUnitOfWork(database.db, database, logger, clock),
     actors: new ActorResolver(repos),
     clock,
     config,

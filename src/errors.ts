@@ -41,6 +41,9 @@ export const ERROR_STATUS = {
   'avatar.invalid': 400,
   'mail.not_configured': 400,
   'config.invalid': 400,
+  'import.source_invalid': 400,
+  'import.source_too_old': 400,
+  'import.conflict': 409,
   'secret.mismatch': 500,
   internal: 500,
 } as const satisfies Record<string, number>;

@@ -21,7 +21,7 @@ export class DatabaseFileStore implements FileStore {
     await tx.repos.storedFiles.delete(name);
   }
 
-  read(name: string): Promise<StoredFile | undefined> {
-    return SAFE_FILE_NAME.test(name) ? this.repos.storedFiles.find(name) : Promise.resolve(undefined);
+  read(name: string, tx?: Tx): Promise<StoredFile | undefined> {
+    return SAFE_FILE_NAME.test(name) ? (tx?.repos ?? this.repos).storedFiles.find(name) : Promise.resolve(undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { safeEqual } from '#src/auth/secret-box.js';
 
 /** Claims of Label Studio's tokens (simplejwt's defaults). */
@@ -41,7 +41,9 @@ export function looksLikeJwt(value: string): boolean {
 
 function parseClaims(payload: string): JwtClaims | undefined {
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<JwtClaims>;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Omit<Partial<JwtClaims>, 'user_id'> & { user_id?: unknown };
+    // simplejwt writes integer ids as JSON numbers; a numeric string (other id settings) means the same user.
+    if (typeof claims.user_id === 'string' && /^[1-9][0-9]{0,15}$/.test(claims.user_id)) claims.user_id = Number(claims.user_id);
     if (
       (claims.token_type === 'refresh' || claims.token_type === 'access') &&
       typeof claims.exp === 'number' &&
@@ -71,6 +73,20 @@ export function readUnverifiedClaims(token: string): JwtClaims | undefined {
   const [header, payload] = token.split('.');
   if (header !== HEADER || !payload) return undefined;
   return parseClaims(payload);
+}
+
+/**
+ * The claims of a complete token whatever its header and signature: for tokens this instance did not sign, which are
+ * recognised by the hash of the whole token instead (see `tokenHash`).
+ */
+export function readForeignClaims(token: string): JwtClaims | undefined {
+  const parts = token.split('.');
+  return parts.length === 3 && parts[0] && parts[2] ? parseClaims(parts[1] ?? '') : undefined;
+}
+
+/** SHA-256 (hex) of a complete token: how a token signed elsewhere (Label Studio's PATs) is recognised here. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 /** `header.payload`: the part of a token Label Studio stores and lists. */

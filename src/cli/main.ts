@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { addAuditCommands, addUsersCommands } from '#src/cli/admin-commands.js';
 import { run } from '#src/cli/command-runner.js';
+import type { ImportCommandOptions } from '#src/cli/commands/import-label-studio.command.js';
+import type { CliOptions } from '#src/config.js';
 import { AppError } from '#src/errors.js';
 
 /** Label Studio spells some options with one dash and two letters (`-db`); commander wants long forms. */
@@ -60,6 +62,20 @@ function buildProgram(): Command {
     .description('apply pending database migrations')
     .option('--json', 'print the applied migrations as JSON')
     .action(run<{ json?: boolean }>(async (o) => (await import('#src/cli/commands/migrate.command.js')).migrateCommand(o)));
+
+  program
+    .command('import-label-studio')
+    .description('import a Label Studio database: users with their passwords, tokens, organizations, members, projects')
+    .option('--from <source>', 'Label Studio database: a SQLite file, sqlite:///path or postgres://… (default: Label Studio\'s data directory)')
+    .option('--from-env', 'read the source from Label Studio\'s variables (DJANGO_DB, POSTGRE_*, DATABASE_NAME, BASE_DATA_DIR)')
+    .option('--media-dir <dir>', 'Label Studio\'s media folder, for avatars (default: media beside the database)')
+    .option('--secret-key <key>', 'Label Studio\'s SECRET_KEY: personal access tokens keep working (default: from its .env)')
+    .option('--secret-key-file <file>', 'a file holding Label Studio\'s SECRET_KEY (or its .env)')
+    .option('--dry-run', 'read everything and report what would be done; write nothing')
+    .option('--json', 'print the report as JSON')
+    .addOption(new Option('--on-conflict <policy>', 'an e-mail already here: skip the Label Studio user, merge it into the account, or fail').choices(['skip', 'merge', 'fail']).default('fail'))
+    .option('--default-role <role>', 'role of imported members (the creator is the owner; Enterprise roles are kept)', 'AN')
+    .action(run<Omit<ImportCommandOptions, keyof CliOptions>>(async (o) => (await import('#src/cli/commands/import-label-studio.command.js')).importLabelStudioCommand(o)));
 
   program
     .command('version')

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'project.created',
   'project.tasks_imported',
   'project.annotation_created',
+  'import.completed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

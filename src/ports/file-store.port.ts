@@ -12,5 +12,6 @@ export interface StoredFile {
 export interface FileStore {
   put(tx: Tx, name: string, file: StoredFile): Promise<void>;
   remove(tx: Tx, name: string): Promise<void>;
-  read(name: string): Promise<StoredFile | undefined>;
+  /** The file, if any; inside a use case pass its `tx` (on SQLite a read outside it would wait for it to end). */
+  read(name: string, tx?: Tx): Promise<StoredFile | undefined>;
 }

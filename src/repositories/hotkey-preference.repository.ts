@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { chunksOf } from '#src/repositories/chunks.js';
 import type { Database } from '#src/storage/schema.js';
 
 /** Per-user, per-project hotkey overrides (project_hotkey_preferences), plus the one project fact they need. */
@@ -28,6 +29,20 @@ export class HotkeyPreferenceRepository {
       .values({ user_id: userId, project_id: projectId, custom_hotkeys: customHotkeys })
       .onConflict((oc) => oc.columns(['user_id', 'project_id']).doUpdateSet({ custom_hotkeys: customHotkeys }))
       .execute();
+  }
+
+  /** Inserts overrides, leaving any that exist as they are (an import run twice changes nothing); returns how many were new. */
+  async insertMissing(rows: ReadonlyArray<{ user_id: number; project_id: number; custom_hotkeys: string }>): Promise<number> {
+    let inserted = 0;
+    for (const chunk of chunksOf(rows, 3)) {
+      const result = await this.db
+        .insertInto('project_hotkey_preferences')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['user_id', 'project_id']).doNothing())
+        .executeTakeFirst();
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return inserted;
   }
 
   async remove(userId: number, projectId: number): Promise<void> {

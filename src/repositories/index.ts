@@ -4,6 +4,7 @@ import { ActivityLogRepository } from '#src/repositories/activity-log.repository
 import { AuthAttemptRepository } from '#src/repositories/auth-attempt.repository.js';
 import { ContributionRepository } from '#src/repositories/contribution.repository.js';
 import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
+import { LabelStudioImportRepository } from '#src/repositories/label-studio-import.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MailOutboxRepository } from '#src/repositories/mail-outbox.repository.js';
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
@@ -32,6 +33,7 @@ export interface Repositories {
   authAttempts: AuthAttemptRepository;
   activityLog: ActivityLogRepository;
   permissionOverrides: OrganizationPermissionRepository;
+  labelStudioImport: LabelStudioImportRepository;
 }
 
 /** Repositories over a database handle or a transaction (the unit of work binds them to its transaction). */
@@ -52,5 +54,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     authAttempts: new AuthAttemptRepository(db),
     activityLog: new ActivityLogRepository(db),
     permissionOverrides: new OrganizationPermissionRepository(db),
+    labelStudioImport: new LabelStudioImportRepository(db),
   };
 }

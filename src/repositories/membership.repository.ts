@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationRow, type RoleCode, type UserRow } from '#src/storage/schema.js';
+import type { Insertable } from 'kysely';
+import { chunksOf } from '#src/repositories/chunks.js';
+import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationMemberTable, type OrganizationRow, type RoleCode, type UserRow } from '#src/storage/schema.js';
 
 /** Columns the memberships list may be ordered by (besides the default username, id). */
 export type MemberOrderColumn = 'email' | 'first_name' | 'last_name' | 'last_activity' | 'username' | 'date_joined';
@@ -53,6 +55,59 @@ export class MembershipRepository {
       .values({ user_id: userId, organization_id: organizationId, role, created_at: at, updated_at: at, deleted_at: null })
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /** Inserts many memberships at once, ids included (an import). */
+  async insertMany(rows: ReadonlyArray<Insertable<OrganizationMemberTable>>): Promise<void> {
+    for (const chunk of chunksOf(rows, 7)) await this.db.insertInto('organization_members').values(chunk).execute();
+  }
+
+  /** Every membership (removed ones included) of the users in the organizations. */
+  async listFor(userIds: readonly number[], organizationIds: readonly number[]): Promise<MembershipRow[]> {
+    if (userIds.length === 0 || organizationIds.length === 0) return [];
+    const out: MembershipRow[] = [];
+    for (const chunk of chunksOf([...new Set(userIds)], 1)) {
+      out.push(
+        ...(await this.db
+          .selectFrom('organization_members')
+          .selectAll()
+          .where('user_id', 'in', chunk)
+          .where('organization_id', 'in', [...new Set(organizationIds)])
+          .execute()),
+      );
+    }
+    return out;
+  }
+
+  /** Removes the memberships still live (never an owner's); returns how many changed. */
+  async removeMany(ids: readonly number[], at: string): Promise<number> {
+    let changed = 0;
+    for (const chunk of chunksOf(ids, 1)) {
+      const result = await this.db
+        .updateTable('organization_members')
+        .set({ deleted_at: at, updated_at: at })
+        .where('id', 'in', chunk)
+        .where('deleted_at', 'is', null)
+        .where('role', '<>', 'OW')
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
+  }
+
+  /** Those of the organizations that have an owner's membership. */
+  async organizationsWithOwner(organizationIds: readonly number[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    for (const chunk of chunksOf([...new Set(organizationIds)], 1)) {
+      const rows = await this.db.selectFrom('organization_members').select('organization_id').where('organization_id', 'in', chunk).where('role', '=', 'OW').execute();
+      for (const row of rows) out.add(row.organization_id);
+    }
+    return out;
+  }
+
+  /** Memberships of the organization, oldest first (removed ones included). */
+  listOfOrganization(organizationId: number): Promise<MembershipRow[]> {
+    return this.db.selectFrom('organization_members').selectAll().where('organization_id', '=', organizationId).orderBy('id').execute();
   }
 
   /** The user's live memberships, oldest first. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow, OrganizationTable, OrganizationUpdate } from '#src/storage/schema.js';
 import type { Insertable } from 'kysely';
+import { chunksOf } from '#src/repositories/chunks.js';
 
 /** SQL for organizations. */
 export class OrganizationRepository {
@@ -31,6 +32,18 @@ export class OrganizationRepository {
 
   insert(org: Insertable<OrganizationTable>): Promise<OrganizationRow> {
     return this.db.insertInto('organizations').values(org).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** Inserts many organizations at once, ids included (an import). */
+  async insertMany(orgs: ReadonlyArray<Insertable<OrganizationTable>>): Promise<void> {
+    for (const chunk of chunksOf(orgs, 14)) await this.db.insertInto('organizations').values(chunk).execute();
+  }
+
+  /** Those of the invite lookup hashes already in use. */
+  async inviteLookupsInUse(lookupHashes: readonly string[]): Promise<Set<string>> {
+    if (lookupHashes.length === 0) return new Set();
+    const rows = await this.db.selectFrom('organizations').select('invite_lookup_hash').where('invite_lookup_hash', 'in', [...lookupHashes]).execute();
+    return new Set(rows.map((r) => r.invite_lookup_hash));
   }
 
   async update(id: number, changes: OrganizationUpdate): Promise<void> {

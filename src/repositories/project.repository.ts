@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { AnnotationRow, AnnotationTable, Database, ProjectRow, ProjectTable, TaskRow } from '#src/storage/schema.js';
+import { chunksOf } from '#src/repositories/chunks.js';
+import type { AnnotationRow, AnnotationTable, Database, ProjectRow, ProjectTable, TaskRow, TaskTable } from '#src/storage/schema.js';
 
 /** A project with its creator's public fields and its counters, as the project API shows it. */
 export interface ProjectDetailRow extends ProjectRow {
@@ -80,6 +81,30 @@ export class ProjectRepository {
 
   async insert(project: Insertable<ProjectTable>): Promise<ProjectRow> {
     return this.db.insertInto('projects').values(project).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** Inserts many projects at once, ids included (an import). */
+  async insertMany(projects: ReadonlyArray<Insertable<ProjectTable>>): Promise<void> {
+    for (const chunk of chunksOf(projects, 8)) await this.db.insertInto('projects').values(chunk).execute();
+  }
+
+  /** Inserts tasks with their ids (an import keeping Label Studio's). */
+  async insertTasksWithIds(tasks: ReadonlyArray<Insertable<TaskTable>>): Promise<void> {
+    for (const chunk of chunksOf(tasks, 6)) await this.db.insertInto('tasks').values(chunk).execute();
+  }
+
+  /** Inserts annotations with their ids (an import keeping Label Studio's). */
+  async insertAnnotationsWithIds(annotations: ReadonlyArray<Insertable<AnnotationTable>>): Promise<void> {
+    for (const chunk of chunksOf(annotations, 10)) await this.db.insertInto('annotations').values(chunk).execute();
+  }
+
+  /** Task id → its project, for those of the tasks that exist. */
+  async projectsOfTasks(taskIds: readonly number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const chunk of chunksOf([...new Set(taskIds)], 1)) {
+      for (const row of await this.db.selectFrom('tasks').select(['id', 'project_id']).where('id', 'in', chunk).execute()) out.set(row.id, row.project_id);
+    }
+    return out;
   }
 
   findById(id: number): Promise<ProjectRow | undefined> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { chunksOf } from '#src/repositories/chunks.js';
 import { USER_COLUMNS, type Database, type NewUser, type UserRow, type UserUpdate } from '#src/storage/schema.js';
 
 /** The user's id and password hash: only what checking a password needs. */
@@ -50,6 +51,30 @@ export class UserRepository {
       .where((eb) => eb.or([eb('last_activity', 'is', null), eb('last_activity', '<', staleBefore)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Inserts many users at once, ids included (an import keeping Label Studio's ids). */
+  async insertMany(users: readonly NewUser[]): Promise<void> {
+    for (const chunk of chunksOf(users, 18)) await this.db.insertInto('users').values(chunk).execute();
+  }
+
+  /** Id and stored e-mail of the accounts holding any of these (normalised) e-mails. */
+  async findByEmails(emails: readonly string[]): Promise<Array<{ id: number; email: string }>> {
+    const out: Array<{ id: number; email: string }> = [];
+    for (const chunk of chunksOf([...new Set(emails)], 1)) {
+      out.push(...(await this.db.selectFrom('users').select(['id', 'email']).where(sql<string>`lower(email)`, 'in', chunk).execute()));
+    }
+    return out;
+  }
+
+  /** Deactivates those of the users still active; returns how many changed. */
+  async deactivateMany(ids: readonly number[]): Promise<number> {
+    let changed = 0;
+    for (const chunk of chunksOf(ids, 1)) {
+      const result = await this.db.updateTable('users').set({ is_active: false }).where('id', 'in', chunk).where('is_active', '=', true).executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
   }
 
   async update(id: number, changes: UserUpdate): Promise<void> {

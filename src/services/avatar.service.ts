@@ -48,8 +48,11 @@ export function avatarProblem(upload: AvatarUpload): string | null {
 /** Stored names: 8 hex characters, a dash, then a safe stem and the extension. Nothing else is ever served. */
 const STORED_NAME = /^[0-9a-f]{8}-[A-Za-z0-9_-][A-Za-z0-9._-]{0,120}\.(png|jpe?g|gif)$/;
 
-/** `<8 random hex>-<original name reduced to [A-Za-z0-9._-]>`, keeping the (already validated) extension. */
-export function storedAvatarName(original: string): string {
+/**
+ * `<8 hex>-<original name reduced to [A-Za-z0-9._-]>`, keeping the (already validated) extension. The prefix is random
+ * unless given (an import derives it from the file, so a re-run after a crash finds the file it already copied).
+ */
+export function storedAvatarName(original: string, prefix = randomBytes(4).toString('hex')): string {
   const base = original.split(/[\\/]/).pop() ?? '';
   const extension = extensionOf(base) ?? 'png';
   const stem = base
@@ -58,7 +61,7 @@ export function storedAvatarName(original: string): string {
     .replace(/[^A-Za-z0-9._-]/g, '')
     .replace(/^[.]+/, '')
     .slice(0, 100);
-  return `${randomBytes(4).toString('hex')}-${stem || 'avatar'}.${extension}`;
+  return `${prefix}-${stem || 'avatar'}.${extension}`;
 }
 
 /** Profile pictures: upload (validated), replace, clear, serve; the files live in the file store. */

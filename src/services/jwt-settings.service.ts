@@ -2,7 +2,6 @@ import { nowIso } from '#src/clock.js';
 import { diffFields } from '#src/domain/audit.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import { PAT_TTL_DAYS } from '#src/services/personal-token.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { OrganizationRow } from '#src/storage/schema.js';
 
@@ -10,7 +9,7 @@ import type { OrganizationRow } from '#src/storage/schema.js';
 export interface TokenSettings {
   apiTokensEnabled: boolean;
   legacyApiTokensEnabled: boolean;
-  /** Fixed: Label Studio Community ignores the TTL setting and every PAT lives 200 years. */
+  /** Lifetime of new PATs: 73000 days (200 years) unless an import carried another value over; not writable here. */
   apiTokenTtlDays: number;
 }
 
@@ -23,7 +22,7 @@ function settingsOf(org: OrganizationRow): TokenSettings {
   return {
     apiTokensEnabled: org.api_tokens_enabled,
     legacyApiTokensEnabled: org.legacy_api_tokens_enabled,
-    apiTokenTtlDays: PAT_TTL_DAYS,
+    apiTokenTtlDays: org.api_token_ttl_days,
   };
 }
 

@@ -4,8 +4,8 @@ import { redactSecrets, type AuditAction } from '#src/domain/audit.js';
 import type { ActionContext } from '#src/policies/action-context.js';
 import { faultToAppError } from '#src/repositories/database-faults.js';
 import { createRepositories, type Repositories } from '#src/repositories/index.js';
-import type { DatabaseFault } from '#src/storage/database.js';
-import type { Database, NewActivityLog } from '#src/storage/schema.js';
+import type { DatabaseHandle } from '#src/storage/database.js';
+import type { Database, IdTable, NewActivityLog } from '#src/storage/schema.js';
 import type { Clock } from '#src/clock.js';
 import type { Logger } from '#src/ports/logger.port.js';
 
@@ -45,6 +45,11 @@ export interface Tx {
   onRollback(step: DeferredStep): void;
   /** Writes an activity-log entry in this transaction: the entry exists exactly when the change does. */
   record(event: AuditEvent): Promise<void>;
+  /**
+   * After inserting rows with explicit ids (an import): the database numbers later rows after them. Call it last,
+   * just before the work returns: on PostgreSQL the sequence move survives a rollback (harmless gaps).
+   */
+  advanceIdSequences(tables: readonly IdTable[]): Promise<void>;
 }
 
 export interface UnitOfWork {
@@ -75,13 +80,14 @@ function logEntry(context: ActionContext, event: AuditEvent, at: string): NewAct
   };
 }
 
-/** The unit of work over the database; `classify` is the database factory's reading of driver errors. */
+/** The unit of work over the database; the database factory reads driver errors and knows the dialect's sequences. */
 export function createUnitOfWork(
   db: Kysely<Database>,
-  classify: (error: unknown) => DatabaseFault | undefined,
+  database: Pick<DatabaseHandle, 'classifyError' | 'advanceIdSequences'>,
   logger: Logger,
   clock: Clock,
 ): UnitOfWork {
+  const classify = (error: unknown) => database.classifyError(error);
   const runSteps = async (steps: DeferredStep[], when: string, context: ActionContext): Promise<void> => {
     for (const step of steps) {
       try {
@@ -105,6 +111,7 @@ export function createUnitOfWork(
             afterCommit: (step) => commitSteps.push(step),
             onRollback: (step) => rollbackSteps.push(step),
             record: (event) => repos.activityLog.insert(logEntry(context, event, clock.now().toISOString())),
+            advanceIdSequences: (tables) => database.advanceIdSequences(trx, tables),
           });
         });
       } catch (error) {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Database as BetterSqlite3Database, Statement as BetterSqlite3Statement } from 'better-sqlite3';
 import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Dialect, type KyselyPlugin, type LogEvent, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import { AppError } from '#src/errors.js';
-import { BOOLEAN_COLUMNS, type Database } from '#src/storage/schema.js';
+import { BOOLEAN_COLUMNS, type Database, type IdTable } from '#src/storage/schema.js';
 import { buildMigrations } from '#src/storage/migrations/index.js';
 import type { ColumnTypes } from '#src/storage/migrations/column-types.js';
 
@@ -23,6 +23,12 @@ export interface DatabaseHandle {
   classifyError(error: unknown): DatabaseFault | undefined;
   /** Applies every pending migration; returns the names it applied. Safe with several processes at once. */
   migrate(): Promise<string[]>;
+  /**
+   * After rows were written with explicit ids (an import keeping Label Studio's ids), makes sure the database numbers
+   * the next rows after them. Runs on `executor` (the import's transaction). PostgreSQL's sequences do not follow
+   * explicit ids; SQLite's AUTOINCREMENT does by itself.
+   */
+  advanceIdSequences(executor: Kysely<Database>, tables: readonly IdTable[]): Promise<void>;
   /** Names of migrations not applied yet. */
   pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
@@ -40,6 +46,7 @@ interface DialectParts {
   columnTypes: ColumnTypes;
   plugins: KyselyPlugin[];
   classifyError(error: unknown): DatabaseFault | undefined;
+  advanceIdSequences(executor: Kysely<Database>, tables: readonly IdTable[]): Promise<void>;
 }
 
 const errorField = (error: unknown, field: string): unknown =>
@@ -119,7 +126,22 @@ async function sqliteParts(file: string): Promise<DialectParts> {
     },
     plugins: [new SqliteValuesPlugin(BOOLEAN_COLUMNS)],
     classifyError: classifySqliteError,
+    // AUTOINCREMENT records the largest id ever inserted, explicit ones included.
+    advanceIdSequences: async () => undefined,
   };
+}
+
+/**
+ * Moves each table's `serial` sequence past its largest id, never backwards (another transaction may have drawn
+ * numbers it has not committed yet). `setval` is not transactional: callers run this last, just before committing.
+ */
+async function advancePostgresSequences(executor: Kysely<Database>, tables: readonly IdTable[]): Promise<void> {
+  for (const table of tables) {
+    await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST(
+        (SELECT COALESCE(max(id), 0) FROM ${sql.table(table)}),
+        COALESCE(pg_sequence_last_value(pg_get_serial_sequence(${table}, 'id')::regclass), 0)
+      ) + 1, false)`.execute(executor);
+  }
 }
 
 async function postgresParts(url: string, poolSize: number): Promise<DialectParts> {
@@ -149,6 +171,7 @@ async function postgresParts(url: string, poolSize: number): Promise<DialectPart
     },
     plugins: [],
     classifyError: classifyPostgresError,
+    advanceIdSequences: advancePostgresSequences,
   };
 }
 
@@ -193,6 +216,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
   return {
     db,
     classifyError: parts.classifyError,
+    advanceIdSequences: parts.advanceIdSequences,
     migrate: async () => ((await upToDate()) ? [] : check(await migrator.migrateToLatest())),
     pendingMigrations: async () =>
       (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name),

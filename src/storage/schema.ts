@@ -41,6 +41,8 @@ export interface OrganizationTable {
   legacy_api_tokens_enabled: boolean;
   /** Role given to people who join through the invite link (Enterprise's `default_role`). */
   default_role: Generated<RoleCode>;
+  /** Days a new personal access token lives (Label Studio's `api_token_ttl_days`; 73000, 200 years, by default). */
+  api_token_ttl_days: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -83,6 +85,11 @@ export interface PersonalAccessTokenTable {
   jti: string;
   /** `header.payload` of the JWT, without its signature. */
   token_prefix: string;
+  /**
+   * SHA-256 (hex) of the whole token, for tokens this instance did not sign (imported from Label Studio, whose
+   * signing key is not kept): such a token is recognised by this hash. Null for tokens signed with our own key.
+   */
+  token_hash: Generated<string | null>;
   created_at: string;
   expires_at: string;
   blacklisted_at: string | null;
@@ -195,6 +202,32 @@ export interface AuthAttemptTable {
   last_failure_at: string;
 }
 
+/** One Label Studio installation imported here, and how far its large tables were handled. */
+export interface LabelStudioImportSourceTable {
+  /** Fingerprint of the installation (its first migration), the same for a copy of its database. */
+  source_key: string;
+  description: string;
+  first_imported_at: string;
+  last_imported_at: string;
+  /** Task and annotation ids up to these were handled by a previous run (imported, or left out on purpose). */
+  task_high_water: number;
+  annotation_high_water: number;
+}
+
+/** Where an imported row went: every user, organization, membership and project; tasks and annotations only when renumbered. */
+export interface LabelStudioImportIdTable {
+  source_key: string;
+  entity: ImportedEntity;
+  source_id: number;
+  target_id: number;
+}
+
+/** Tables whose integer `id` the database numbers (a sequence on PostgreSQL, AUTOINCREMENT on SQLite). */
+export type IdTable = 'users' | 'organizations' | 'organization_members' | 'projects' | 'tasks' | 'annotations';
+
+/** `merged_user`: a Label Studio user whose e-mail was an account here, merged into it (`--on-conflict merge`). */
+export type ImportedEntity = 'user' | 'merged_user' | 'organization' | 'membership' | 'project' | 'task' | 'annotation';
+
 export interface Database {
   users: UserTable;
   organizations: OrganizationTable;
@@ -211,6 +244,8 @@ export interface Database {
   auth_attempts: AuthAttemptTable;
   organization_permissions: OrganizationPermissionTable;
   activity_log: ActivityLogTable;
+  label_studio_import_sources: LabelStudioImportSourceTable;
+  label_studio_import_ids: LabelStudioImportIdTable;
 }
 
 /** Column names stored as booleans; SQLite keeps them as 0/1 and the factory converts them back. */

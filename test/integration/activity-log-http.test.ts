@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AUDIT_ACTIONS } from '#src/domain/audit.js';
 import { runCli } from '../helpers/cli.js';
+import { LS_SECRET_KEY } from '../helpers/label-studio-fixture.js';
+import { fixtureSource } from '../helpers/label-studio-import.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { actingAs, buildMember, buildOwner, inviteTokenOf } from '../helpers/factories.js';
 import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
@@ -108,6 +110,11 @@ for (const kind of DATABASE_KINDS) {
       const dbArgs = kind === 'sqlite' ? ['--database', ctx.config.database.url.slice('sqlite:'.length)] : [];
       const reset = runCli(['reset_password', '--data-dir', ctx.dataDir, ...dbArgs, '--username', owner.email, '--password', 'a-reset-password-2'], dbEnv);
       assert.equal(reset.status, 0, reset.stdout + reset.stderr);
+      // A Label Studio database moved in: one entry for the whole import.
+      const { source } = await fixtureSource('sqlite');
+      const moved = runCli(['import-label-studio', '--data-dir', ctx.dataDir, ...dbArgs, '--from', source.from], dbEnv);
+      assert.equal(moved.status, 0, moved.stdout + moved.stderr);
+      secrets.push(LS_SECRET_KEY);
       secrets.push('a-reset-password-2', readFileSync(join(ctx.dataDir, 'secret_key'), 'utf8').trim());
       const acting = await actingAs(ctx, await ctx.services.accounts.getById(owner.user.id));
       await ctx.services.accounts.setPassword(acting, owner.user.id, 'a-changed-password-3', { checkRules: true });

@@ -4,6 +4,7 @@ import * as accountsCore from '#src/storage/migrations/0001-accounts-core.migrat
 import * as tokensProjects from '#src/storage/migrations/0002-tokens-projects.migration.js';
 import * as portsAndSealedInvites from '#src/storage/migrations/0003-ports-and-sealed-invites.migration.js';
 import * as rolesAndActivityLog from '#src/storage/migrations/0004-roles-and-activity-log.migration.js';
+import * as labelStudioImport from '#src/storage/migrations/0005-label-studio-import.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0002-tokens-projects', tokensProjects],
   ['0003-ports-and-sealed-invites', portsAndSealedInvites],
   ['0004-roles-and-activity-log', rolesAndActivityLog],
+  ['0005-label-studio-import', labelStudioImport],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */
