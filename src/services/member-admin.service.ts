@@ -120,7 +120,10 @@ export class MemberAdminService {
    * need a new invitation to return. Their avatar file goes once the deletion is committed.
    */
   async delete(ctx: MemberContext, userId: number): Promise<void> {
-    const deletion = await this.planDeletion(ctx.actor.organizationId, await this.profiles.findInOrganization(ctx, userId));
+    const entry = await this.profiles.findInOrganization(ctx, userId);
+    // Someone already deleted, or no longer a member here, is not this organization's to delete.
+    if (entry.membershipDeletedAt !== null || entry.user.deleted_at !== null) throw AppError.notFound();
+    const deletion = await this.planDeletion(ctx.actor.organizationId, entry);
     assertTarget('delete_user', ctx.actor, deletion.facts);
     await this.deps.uow.run(ctx, (tx) => this.erase(tx, deletion));
   }

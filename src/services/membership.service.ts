@@ -47,6 +47,8 @@ export interface MemberListEntry {
 
 export interface MemberDetail {
   membership: MembershipRow;
+  /** What the viewer may do to this member (as on the list). */
+  allowedActions: MemberAction[];
   annotationsCount: number;
   contributedProjectsCount: number;
   createdProjects: ProjectRef[] | null;
@@ -127,8 +129,10 @@ export class MembershipService {
     if (!membership) throw AppError.notFound();
     if (actor.user.active_organization_id !== actor.organizationId) throw AppError.forbidden();
     const counts = await repos.contributions.countsFor(actor.organizationId, userId);
+    const overrides = await this.deps.actors.overridesFor(actor.organizationId);
     const detail: MemberDetail = {
       membership,
+      allowedActions: allowedActions(actor, overrides, { userId, role: membership.role, removed: membership.deleted_at !== null }),
       annotationsCount: counts.annotations,
       contributedProjectsCount: counts.projects,
       createdProjects: null,

@@ -2,7 +2,7 @@ import { diffFields } from '#src/domain/audit.js';
 import { hotkeysProblem } from '#src/domain/hotkeys.js';
 import { AppError, type ValidationErrors } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import { isActiveRole, type PermissionOverrides } from '#src/policies/permissions.js';
+import { isActiveRole, type Permission, type PermissionOverrides } from '#src/policies/permissions.js';
 import { assertTarget } from '#src/policies/target-rules.js';
 import type { DirectoryEntry } from '#src/repositories/user-directory.repository.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -36,6 +36,8 @@ export interface OwnAccount {
   memberships: MembershipRow[];
   /** Their active organization's overrides of the permission table (what they may really do there). */
   overrides: PermissionOverrides;
+  /** Permissions this server turns off for everyone (creating organizations, when the instance forbids it). */
+  disabled: readonly Permission[];
 }
 
 /** People's profiles: your own, and (owners, administrators) other members' within the target rules. */
@@ -52,7 +54,8 @@ export class ProfileService {
       repos.memberships.listActiveForUser(user.id),
       organizationId === null ? new Map<string, never>() : this.deps.actors.overridesFor(organizationId),
     ]);
-    return { user, organizationMeta, memberships, overrides };
+    const disabled: Permission[] = this.deps.config.security.allowOrganizationCreation ? [] : ['organizations.create'];
+    return { user, organizationMeta, memberships, overrides, disabled };
   }
 
   /** One user of the actor's organization (removed members included); 404 for anyone else. */

@@ -103,7 +103,7 @@ for (const kind of DATABASE_KINDS) {
       const detail = await http.get(`/api/organizations/${orgId}/memberships/${alice.user.id}/?contributed_to_projects=true`, as(owner));
       assert.equal(detail.status, 200);
       const body = detail.body as Record<string, unknown>;
-      assert.deepEqual(Object.keys(body), ['user', 'organization', 'contributed_projects_count', 'annotations_count', 'created_at', 'created_projects', 'contributed_to_projects', 'role']);
+      assert.deepEqual(Object.keys(body), ['user', 'organization', 'contributed_projects_count', 'annotations_count', 'created_at', 'created_projects', 'contributed_to_projects', 'role', 'allowed_actions']);
       assert.equal(body.user, alice.user.id);
       assert.equal(body.annotations_count, 3);
       assert.equal(body.contributed_projects_count, 2);

@@ -55,3 +55,20 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+for (const kind of DATABASE_KINDS) {
+  describe(`LABEL_STUDIO_ALLOW_ORGANIZATION_CREATION=false [${kind}]`, { skip: skipReason(kind) }, () => {
+    const fixture = useTestServer(kind, { security: { allowOrganizationCreation: false } });
+
+    test('nobody creates organizations, and whoami does not offer it', async () => {
+      const owner = await buildOwner(fixture.ctx);
+      const headers = { authorization: `Token ${owner.token}` };
+      const me = (await fixture.client().get('/api/current-user/whoami', { headers })).body as { permissions: string[] };
+      assert.ok(!me.permissions.includes('organizations.create'));
+      assert.ok(me.permissions.includes('organizations.transfer'), 'the rest of the owner’s permissions stay');
+      const refused = await fixture.client().post('/api/organizations/', { headers, json: { title: 'Mine' } });
+      assert.equal(refused.status, 403);
+      assert.equal((refused.body as { code: string }).code, 'organization.creation_closed');
+    });
+  });
+}

@@ -223,6 +223,7 @@ for (const kind of DATABASE_KINDS) {
       const project = (await server.client().get(`/api/projects/${projectId}/`, as(owner))).body as { created_by: { id: number; first_name: string } };
       assert.deepEqual([project.created_by.id, project.created_by.first_name], [victim.user.id, 'Deleted']);
       assertEnvelope((await server.client().get('/api/current-user/whoami', as(victim))).body, 401);
+      assertEnvelope((await del(victim.user.id, owner)).body, 404, 'Not found.');
       assert.equal((await server.client().login(victim.email, victim.password)).status, 200, 'the login form is shown again: no way in');
       // The e-mail is free: a new account (a new invitation) may use it.
       const again = await server.client().post('/api/users/', { ...as(owner), json: { email: victim.email, username: 'back', password: 'a-returning-password' } });

@@ -35,5 +35,6 @@ export function presentMemberDetail(detail: MemberDetail): Static<typeof MemberD
     created_projects: detail.createdProjects,
     contributed_to_projects: detail.contributedProjects,
     role: detail.membership.role,
+    allowed_actions: detail.allowedActions,
   };
 }

@@ -77,6 +77,7 @@ export function presentWhoAmI(
   user: UserRow,
   memberships: MembershipRow[],
   overrides: PermissionOverrides,
+  disabled: readonly string[],
   options: PresentUserOptions,
 ): Static<typeof WhoAmISchema> {
   const active = memberships.find((m) => m.organization_id === user.active_organization_id);
@@ -85,6 +86,6 @@ export function presentWhoAmI(
     ...presentUser(user, options),
     organization_membership: active ? presentMembership(active) : null,
     org_membership: memberships.map(presentMembership),
-    permissions: permissionsOf(role, overrides),
+    permissions: permissionsOf(role, overrides).filter((permission) => !disabled.includes(permission)),
   };
 }

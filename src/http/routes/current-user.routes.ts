@@ -24,8 +24,8 @@ export async function currentUserRoutes(app: FastifyInstance): Promise<void> {
       access: { permission: 'account.view' },
       schema: { tags, summary: 'The authenticated user, with their memberships and permissions', response: { 200: WhoAmISchema, ...errorResponses(401, 403) } },
       handler: async (_request, _reply, ctx) => {
-        const { user, organizationMeta, memberships, overrides } = await profiles.own(ctx);
-        return presentWhoAmI(user, memberships, overrides, { organizationMeta, host });
+        const { user, organizationMeta, memberships, overrides, disabled } = await profiles.own(ctx);
+        return presentWhoAmI(user, memberships, overrides, disabled, { organizationMeta, host });
       },
     }),
   });

@@ -121,6 +121,7 @@ export const MemberDetailSchema = Type.Object({
   created_projects: ProjectRefs,
   contributed_to_projects: ProjectRefs,
   role: Type.String(),
+  allowed_actions: Type.Array(Type.String(), { description: 'What the caller may do to this member (ours)' }),
 });
 
 /** Label Studio's un-enveloped body for a member trying to remove themselves. */

@@ -1675,6 +1675,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description What the caller may do to this member (ours) */
+                            allowed_actions: string[];
                             annotations_count: number;
                             contributed_projects_count: number;
                             /** @description null unless contributed_to_projects is true */
