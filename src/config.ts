@@ -65,6 +65,26 @@ export interface SessionConfig {
   secureCookies: boolean;
 }
 
+/** Login throttling (LABEL_STUDIO_LOGIN_*): counted per account and per client address in the database. */
+export interface LoginLimitsConfig {
+  /** Failed logins of one account (by e-mail) in the window that lock it; 0 turns the account lockout off. */
+  accountFailures: number;
+  /** Failed logins from one client address in the window that lock the address; 0 turns it off. */
+  addressFailures: number;
+  /** The window failures are counted in, and how long a lockout lasts. */
+  lockoutSeconds: number;
+  /** Failures of one account after which each further one makes it wait (1 s, doubling, at most 60 s); 0: never. */
+  delayAfter: number;
+}
+
+/** Sign-in by a trusted proxy's header (LABEL_STUDIO_PROXY_AUTH_*): off unless both are set. */
+export interface ProxyAuthConfig {
+  /** The header carrying the signed-in user's e-mail, lower-cased (e.g. `x-forwarded-email`). */
+  header: string | undefined;
+  /** Addresses or CIDR ranges the header is believed from: the socket peer, never X-Forwarded-For. */
+  addresses: string[];
+}
+
 export interface MailConfig {
   /** Sender of every message (FROM_EMAIL). */
   from: string;
@@ -83,6 +103,8 @@ export interface AppConfig {
   bootstrap: BootstrapConfig;
   security: SecurityConfig;
   sessions: SessionConfig;
+  login: LoginLimitsConfig;
+  proxyAuth: ProxyAuthConfig;
   mail: MailConfig;
   files: FilesConfig;
 }
@@ -196,14 +218,46 @@ function resolvePoolSize(env: Env, problems: string[]): number {
 }
 
 /** Addresses or CIDR ranges, comma-separated; each checked enough to catch typos. */
-function resolveTrustedProxies(env: Env, problems: string[]): string[] {
-  const raw = getEnv(env, 'TRUSTED_PROXIES');
+function resolveAddressList(env: Env, name: string, problems: string[]): string[] {
+  const raw = getEnv(env, name);
   if (!raw) return [];
   const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
   for (const entry of entries) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) problems.push(`LABEL_STUDIO_TRUSTED_PROXIES: "${entry}" is not an address or CIDR range`);
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) problems.push(`LABEL_STUDIO_${name}: "${entry}" is not an address or CIDR range`);
   }
   return entries;
+}
+
+/** A whole number from 0 (off) up to `max`, or the default. */
+function resolveCount(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+  const raw = getEnv(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value > max) {
+    problems.push(`LABEL_STUDIO_${name} must be a whole number from 0 to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function resolveLoginLimits(env: Env, problems: string[]): LoginLimitsConfig {
+  const minutes = resolveCount(env, 'LOGIN_LOCKOUT_MINUTES', 15, 10_080, problems);
+  if (minutes === 0) problems.push('LABEL_STUDIO_LOGIN_LOCKOUT_MINUTES must be at least 1 (set the failure counts to 0 to turn lockouts off)');
+  return {
+    accountFailures: resolveCount(env, 'LOGIN_LOCKOUT_FAILURES', 10, 1_000_000, problems),
+    addressFailures: resolveCount(env, 'LOGIN_ADDRESS_LOCKOUT_FAILURES', 100, 1_000_000, problems),
+    lockoutSeconds: Math.max(minutes, 1) * 60,
+    delayAfter: resolveCount(env, 'LOGIN_DELAY_AFTER', 3, 1_000_000, problems),
+  };
+}
+
+function resolveProxyAuth(env: Env, problems: string[]): ProxyAuthConfig {
+  const header = getEnv(env, 'PROXY_AUTH_HEADER')?.trim().toLowerCase();
+  const addresses = resolveAddressList(env, 'PROXY_AUTH_ADDRESSES', problems);
+  if (header !== undefined && !/^[a-z0-9-]{1,100}$/.test(header)) problems.push(`LABEL_STUDIO_PROXY_AUTH_HEADER must be a header name (got "${header}")`);
+  if (header && addresses.length === 0) problems.push('LABEL_STUDIO_PROXY_AUTH_HEADER needs LABEL_STUDIO_PROXY_AUTH_ADDRESSES: the proxies it is believed from');
+  if (!header && addresses.length > 0) problems.push('LABEL_STUDIO_PROXY_AUTH_ADDRESSES needs LABEL_STUDIO_PROXY_AUTH_HEADER: the header the proxy sets');
+  return { header: header || undefined, addresses };
 }
 
 function resolveFileStore(env: Env, problems: string[]): FilesConfig['store'] {
@@ -231,7 +285,7 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
       host: options.host ?? getEnv(env, 'HOST') ?? '',
       internalHost: options.internalHost ?? '0.0.0.0',
       noBrowser: options.noBrowser === true,
-      trustedProxies: resolveTrustedProxies(env, problems),
+      trustedProxies: resolveAddressList(env, 'TRUSTED_PROXIES', problems),
     },
     bootstrap: {
       username: options.username ?? getEnv(env, 'USERNAME') ?? '',
@@ -250,6 +304,8 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
       inactivitySeconds: resolveSeconds(env, 'MAX_TIME_BETWEEN_ACTIVITY', 5 * 24 * 3600, problems),
       secureCookies: env.SESSION_COOKIE_SECURE !== undefined && parseBool(env.SESSION_COOKIE_SECURE) === true,
     },
+    login: resolveLoginLimits(env, problems),
+    proxyAuth: resolveProxyAuth(env, problems),
     mail: { from: env.FROM_EMAIL || 'Label Studio <noreply@localhost>' },
     files: { store: resolveFileStore(env, problems) },
   };

@@ -21,16 +21,20 @@ import { BootstrapService } from '#src/services/bootstrap.service.js';
 import { HotkeysService } from '#src/services/hotkeys.service.js';
 import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import { LoginThrottleService } from '#src/services/login-throttle.service.js';
 import { MemberAdminService } from '#src/services/member-admin.service.js';
 import { MemberLifecycleService } from '#src/services/member-lifecycle.service.js';
 import { MembershipService } from '#src/services/membership.service.js';
 import { OperatorService } from '#src/services/operator.service.js';
+import { PasswordChangeService } from '#src/services/password-change.service.js';
 import { PermissionService } from '#src/services/permission.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
 import { PersonalTokenService } from '#src/services/personal-token.service.js';
 import { ProfileService } from '#src/services/profile.service.js';
 import { ProjectService } from '#src/services/project.service.js';
+import { ProxyAuthService } from '#src/services/proxy-auth.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
+import { SessionPolicyService } from '#src/services/session-policy.service.js';
 import { SessionService } from '#src/services/session.service.js';
 import { createUnitOfWork } from '#src/services/unit-of-work.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
@@ -48,6 +52,10 @@ export interface Services {
   jwtSettings: JwtSettingsService;
   bootstrap: BootstrapService;
   sessions: SessionService;
+  sessionPolicies: SessionPolicyService;
+  loginThrottle: LoginThrottleService;
+  passwordChange: PasswordChangeService;
+  proxyAuth: ProxyAuthService;
   auth: AuthService;
   activity: ActivityService;
   activityLog: ActivityLogService;
@@ -83,7 +91,9 @@ function buildServices(deps: ServiceDeps): Services {
   const legacyTokens = new LegacyTokenService(deps);
   const accounts = new AccountService(deps, legacyTokens);
   const organizations = new OrganizationService(deps);
-  const sessions = new SessionService(deps);
+  const sessionPolicies = new SessionPolicyService(deps);
+  const sessions = new SessionService(deps, sessionPolicies);
+  const loginThrottle = new LoginThrottleService(deps);
   const profiles = new ProfileService(deps);
   const memberships = new MembershipService(deps);
   const members = new MemberAdminService(deps, accounts, profiles);
@@ -102,7 +112,11 @@ function buildServices(deps: ServiceDeps): Services {
     jwtSettings: new JwtSettingsService(deps),
     bootstrap: new BootstrapService(deps, { accounts, organizations, legacyTokens }),
     sessions,
-    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens }),
+    sessionPolicies,
+    loginThrottle,
+    passwordChange: new PasswordChangeService(deps, { accounts, sessions, throttle: loginThrottle }),
+    proxyAuth: new ProxyAuthService(deps),
+    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens, loginThrottle }),
     activity: new ActivityService(deps),
     activityLog,
     avatars: new AvatarService(deps, profiles),
@@ -138,6 +152,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       legacyTokens: new SecretBox(secret, 'legacy-token'),
       inviteTokens: new SecretBox(secret, 'invite-token'),
       jwtKey: deriveKey(secret, 'jwt'),
+      attemptScopeKey: deriveKey(secret, 'attempt-scope'),
     },
     mailer,
     files:

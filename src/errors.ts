@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   'auth.token_refused': 401,
   'auth.invalid_credentials': 400,
   'auth.locked_out': 429,
+  'auth.throttled': 429,
   'auth.csrf_failed': 403,
   'auth.signup_closed': 403,
   'auth.invite_invalid': 403,
@@ -59,6 +60,8 @@ export interface AppErrorOptions {
    * the self-removal `{detail}`): rendered as is, with the code's status.
    */
   body?: Record<string, unknown>;
+  /** Seconds after which trying again may succeed: sent as `Retry-After` (a lockout, a throttle). */
+  retryAfterSeconds?: number;
 }
 
 /** The one error type of the product; the HTTP layer renders it as Label Studio's error envelope. */
@@ -66,6 +69,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly validationErrors: ValidationErrors | undefined;
   readonly body: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -77,6 +81,7 @@ export class AppError extends Error {
     this.status = ERROR_STATUS[code];
     this.validationErrors = options.validationErrors;
     this.body = options.body;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** DRF's "Validation error" with per-field messages; a domain code may say which rule failed. */

@@ -1,5 +1,5 @@
 import type { Clock } from '#src/clock.js';
-import type { AttemptCounter } from '#src/ports/attempt-counter.port.js';
+import type { Admission, AttemptCounter, AttemptState } from '#src/ports/attempt-counter.port.js';
 import type { Repositories } from '#src/repositories/index.js';
 
 /** Failure counts in the `auth_attempts` table: one atomic upsert per failure, outside any use case's transaction. */
@@ -20,6 +20,32 @@ export class DatabaseAttemptCounter implements AttemptCounter {
 
   clear(scope: string): Promise<void> {
     return this.repos.authAttempts.delete(scope);
+  }
+
+  async admit(scope: string, windowSeconds: number, limit: number): Promise<Admission> {
+    const now = this.clock.now();
+    const attempts = await this.repos.authAttempts.admit(scope, now.toISOString(), this.windowStart(now, windowSeconds), limit);
+    if (attempts !== undefined) return { admitted: true, attempts };
+    return { admitted: false, lockedUntil: (await this.state(scope, windowSeconds)).lockedUntil };
+  }
+
+  lock(scope: string, until: Date): Promise<void> {
+    return this.repos.authAttempts.lock(scope, until.toISOString());
+  }
+
+  forgive(scope: string): Promise<void> {
+    return this.repos.authAttempts.forgive(scope);
+  }
+
+  async state(scope: string, windowSeconds: number): Promise<AttemptState> {
+    const now = this.clock.now();
+    const row = await this.repos.authAttempts.find(scope);
+    const lockedUntil = row?.locked_until ? new Date(row.locked_until) : undefined;
+    const live = row !== undefined && row.window_started_at >= this.windowStart(now, windowSeconds);
+    return {
+      failures: live ? Number(row.failures) : 0,
+      lockedUntil: lockedUntil && lockedUntil > now ? lockedUntil : undefined,
+    };
   }
 
   private windowStart(now: Date, windowSeconds: number): string {

@@ -58,6 +58,12 @@ export function addUsersCommands(program: Command): void {
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
     .action(run<UsersOptions>(async (o) => (await users()).usersDeleteCommand(o)));
 
+  jsonOption(group.command('unlock').description('lift a login lockout: of an account (by e-mail), or of a client address'))
+    .argument('[email]', 'the account to unlock (or --username)')
+    .usage('<email> | --username <email> | --address <ip> [--json]')
+    .option('--address <ip>', 'unlock a client address instead (after too many failed logins from it)')
+    .action(run<UsersOptions>(async (o, args) => (await users()).usersUnlockCommand(o, args)));
+
   jsonOption(organizationOption(group.command('transfer-ownership').description('make a member the owner; the owner until now becomes an administrator')))
     .usage('--to <email> [--yes] [options]')
     .option('--to <email>', 'the member who becomes the owner')

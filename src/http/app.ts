@@ -20,6 +20,7 @@ import { currentUserRoutes } from '#src/http/routes/current-user.routes.js';
 import { healthRoutes } from '#src/http/routes/health.routes.js';
 import { organizationRoutes } from '#src/http/routes/organization.routes.js';
 import { projectRoutes } from '#src/http/routes/project.routes.js';
+import { sessionRoutes } from '#src/http/routes/session.routes.js';
 import { tokenRoutes } from '#src/http/routes/token.routes.js';
 import { userRoutes } from '#src/http/routes/user.routes.js';
 import { webPagesRoutes } from '#src/http/routes/web-pages.routes.js';
@@ -100,6 +101,7 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
   await app.register(userRoutes);
   await app.register(organizationRoutes);
   await app.register(tokenRoutes);
+  await app.register(sessionRoutes);
   await app.register(projectRoutes);
   await app.register(activityLogRoutes);
   await app.register(openApiRoutes);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
 /** How the caller proved who they are. */
-export type AuthMethod = 'session' | 'legacy-token' | 'jwt' | 'cli' | 'anonymous' | 'system';
+export type AuthMethod = 'session' | 'proxy' | 'legacy-token' | 'jwt' | 'cli' | 'anonymous' | 'system';
 
 /** A user acting inside one organization, with the role of their live membership there. */
 export interface Actor {

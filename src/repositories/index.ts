@@ -12,6 +12,7 @@ import { OrganizationPermissionRepository } from '#src/repositories/organization
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
 import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
 import { ProjectRepository } from '#src/repositories/project.repository.js';
+import { SessionPolicyRepository } from '#src/repositories/session-policy.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
 import { StoredFileRepository } from '#src/repositories/stored-file.repository.js';
 import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
@@ -23,6 +24,7 @@ export interface Repositories {
   memberships: MembershipRepository;
   legacyTokens: LegacyTokenRepository;
   sessions: SessionRepository;
+  sessionPolicies: SessionPolicyRepository;
   personalTokens: PersonalAccessTokenRepository;
   userDirectory: UserDirectoryRepository;
   hotkeyPreferences: HotkeyPreferenceRepository;
@@ -44,6 +46,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     memberships: new MembershipRepository(db),
     legacyTokens: new LegacyTokenRepository(db),
     sessions: new SessionRepository(db),
+    sessionPolicies: new SessionPolicyRepository(db),
     personalTokens: new PersonalAccessTokenRepository(db),
     userDirectory: new UserDirectoryRepository(db),
     hotkeyPreferences: new HotkeyPreferenceRepository(db),

@@ -21,8 +21,26 @@ export class SessionRepository {
     return this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
   }
 
-  async touch(idHash: string, lastSeenAt: string, expiresAt: string): Promise<void> {
-    await this.db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+  async touch(idHash: string, lastSeenAt: string, expiresAt: string, ip: string | null): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt, ip }).where('id_hash', '=', idHash).execute();
+  }
+
+  /** A user's sessions, most recently used first. */
+  listForUser(userId: number): Promise<SessionRow[]> {
+    return this.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('last_seen_at', 'desc').orderBy('created_at', 'desc').execute();
+  }
+
+  /** One of the user's sessions by the id its owner sees. */
+  findByPublicId(userId: number, publicId: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).where('public_id', '=', publicId).executeTakeFirst();
+  }
+
+  /** Ends every web session of a user but one (none kept when `keepIdHash` is undefined); returns how many ended. */
+  async deleteForUserExcept(userId: number, keepIdHash: string | undefined): Promise<number> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepIdHash !== undefined) query = query.where('id_hash', '!=', keepIdHash);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async delete(idHash: string): Promise<void> {

@@ -8,6 +8,7 @@ import { DEACTIVATED_MESSAGE, PENDING_MESSAGE } from '#src/policies/actor-resolv
 import { isActiveRole } from '#src/policies/permissions.js';
 import type { AccountService } from '#src/services/account.service.js';
 import type { LegacyTokenService } from '#src/services/legacy-token.service.js';
+import type { LoginThrottleService } from '#src/services/login-throttle.service.js';
 import { DEFAULT_ORGANIZATION_TITLE, type OrganizationService } from '#src/services/organization.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { SessionService } from '#src/services/session.service.js';
@@ -31,6 +32,8 @@ export interface LoginResult {
   user: UserRow;
   /** Value for the session cookie. */
   sessionCookie: string;
+  /** How long the session may live (the organization's session policy): the lifetime of a kept cookie. */
+  sessionMaxAgeSeconds: number;
 }
 
 /** A sign-up: logged in at once, or (an organization whose default role is pending) waiting for approval. */
@@ -42,6 +45,7 @@ export interface AuthCollaborators {
   organizations: OrganizationService;
   sessions: SessionService;
   legacyTokens: LegacyTokenService;
+  loginThrottle: LoginThrottleService;
 }
 
 /** Proving who someone is: tokens, login, sign-up, logout. */
@@ -84,7 +88,7 @@ export class AuthService {
   async login(ctx: ActionContext, email: string, password: string, keepLoggedIn: boolean): Promise<LoginResult> {
     const normalized = normalizeEmail(email);
     if (normalized.length > 255) throw AppError.validation({ email: ['Email is too long'] });
-    const user = await this.services.accounts.verifyCredentials(ctx, normalized, password);
+    const user = await this.#checkPassword(ctx, normalized, password);
     const invalid = () => AppError.validation({ non_field_errors: [INVALID_LOGIN_MESSAGE] }, 'auth.invalid_credentials');
     if (!user) return this.#refuse(ctx, normalized, invalid());
     const live = await this.deps.repos.memberships.listActiveForUser(user.id);
@@ -106,7 +110,16 @@ export class AuthService {
       await tx.record({ action: 'auth.logged_in', actor: { id: user.id, email: user.email }, organizationId: active.organization_id, target: { type: 'user', id: user.id } });
       return cookie;
     });
-    return { user: await this.services.accounts.getById(user.id), sessionCookie };
+    const sessionMaxAgeSeconds = await this.services.sessions.maxAgeSeconds(active.organization_id);
+    return { user: await this.services.accounts.getById(user.id), sessionCookie, sessionMaxAgeSeconds };
+  }
+
+  /**
+   * The password check of a login, under the login limits (per account and per client address, shared by every
+   * server): a locked-out or throttled attempt is refused (429) before any password is checked.
+   */
+  #checkPassword(ctx: ActionContext, email: string, password: string): Promise<UserRow | undefined> {
+    return this.services.loginThrottle.guard(ctx, email, () => this.services.accounts.verifyCredentials(ctx, email, password));
   }
 
   /** Web sign-up (§5.1): invite-token gating, the password rule, membership, then a logged-in session. */
@@ -145,7 +158,8 @@ export class AuthService {
       return { userId: created.id, sessionCookie: isActiveRole(role) ? await this.#startSession(tx, created.id, org.id, true) : undefined };
     });
     const user = await accounts.getById(userId);
-    return sessionCookie === undefined ? { user, pending: true } : { user, sessionCookie, pending: false };
+    if (sessionCookie === undefined) return { user, pending: true };
+    return { user, sessionCookie, sessionMaxAgeSeconds: await this.services.sessions.maxAgeSeconds(user.active_organization_id), pending: false };
   }
 
   async logout(ctx: ActionContext, sessionCookie: string | undefined): Promise<void> {

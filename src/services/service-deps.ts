@@ -17,6 +17,8 @@ export interface Secrets {
   inviteTokens: SecretBox;
   /** Signs personal access tokens and access tokens (HS256). */
   jwtKey: Buffer;
+  /** Keys the login counters' account scopes: the database holds no e-mail typed at the login form. */
+  attemptScopeKey: Buffer;
 }
 
 /**

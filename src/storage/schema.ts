@@ -77,6 +77,11 @@ export interface SessionTable {
   last_seen_at: string;
   expires_at: string;
   keep_logged_in: boolean;
+  /** Names the session to its owner (list, revoke): random, unrelated to the cookie. */
+  public_id: string;
+  /** Where it was last used from, and the browser that logged in (the owner's "Your sessions"). */
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface PersonalAccessTokenTable {
@@ -200,6 +205,17 @@ export interface AuthAttemptTable {
   failures: number;
   window_started_at: string;
   last_failure_at: string;
+  /** Attempts are refused until then (a progressive delay, or a lockout). */
+  locked_until: Generated<string | null>;
+}
+
+/** An organization's session limits (Enterprise's SessionTimeoutPolicy), in minutes; absent means the server's defaults. */
+export interface SessionPolicyTable {
+  organization_id: number;
+  max_session_age: number;
+  max_time_between_activity: number;
+  created_at: string;
+  updated_at: string;
 }
 
 /** One Label Studio installation imported here, and how far its large tables were handled. */
@@ -242,6 +258,7 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   stored_files: StoredFileTable;
   auth_attempts: AuthAttemptTable;
+  session_policies: SessionPolicyTable;
   organization_permissions: OrganizationPermissionTable;
   activity_log: ActivityLogTable;
   label_studio_import_sources: LabelStudioImportSourceTable;

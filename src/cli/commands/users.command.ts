@@ -19,6 +19,7 @@ export interface UsersOptions {
   to?: string;
   firstName?: string;
   lastName?: string;
+  address?: string;
 }
 
 type Options = ParsedOptions<UsersOptions> & CliOptions;
@@ -163,6 +164,28 @@ export function usersTransferOwnershipCommand(options: Options): Promise<number>
     } else {
       process.stdout.write(`${done.owner.user.email} now owns ${describeOrganization(done.organization)}; ${done.previousOwner.user.email} is an administrator.\n`);
     }
+    return 0;
+  });
+}
+
+/** `users unlock EMAIL` (or `--username EMAIL`, or `--address IP`): password logins are accepted again. */
+export function usersUnlockCommand(options: Options, args: string[]): Promise<number> {
+  const email = args[0] ?? options.username;
+  if (email !== undefined && options.address !== undefined) throw new AppError('request.invalid', 'Give an e-mail or --address, not both.');
+  if (options.address === undefined) required(email, '<email> (or --address <ip>)');
+  return withContext(options, async (ctx) => {
+    const { loginThrottle } = ctx.services;
+    const context = cliContext('users unlock');
+    const what = options.address === undefined ? (email ?? '') : `address ${options.address}`;
+    const outcome = options.address === undefined ? await loginThrottle.unlock(context, what) : { ...(await loginThrottle.unlockAddress(context, options.address)), account: true };
+    if (options.json) {
+      printJson({ ...(options.address === undefined ? { email: what.trim().toLowerCase(), account: outcome.account } : { address: options.address }), was_locked: outcome.wasLocked, failed_logins_forgotten: outcome.failures });
+      return 0;
+    }
+    const forgotten = outcome.failures > 0 ? ` (${outcome.failures} failed login${outcome.failures === 1 ? '' : 's'} forgotten)` : '';
+    if (outcome.wasLocked) process.stdout.write(`Unlocked ${what}: password logins are accepted again${forgotten}.\n`);
+    else process.stdout.write(`${what} was not locked out${forgotten}.\n`);
+    if (!outcome.account) process.stdout.write(`No account has the e-mail ${what}; its login counters are cleared all the same.\n`);
     return 0;
   });
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { html, SafeHtml } from '#src/http/pages/html.js';
 
-const STYLES = `
+/** The sign-in pages' stylesheet, served as a file: the Content-Security-Policy allows no inline style. */
+export const AUTH_STYLES = `
 :root{--ink:#1f2328;--muted:#5b636d;--line:#d6dbe1;--accent:#b4232a;--accent-ink:#fff;--bg:#f6f7f9;--error:#b42318;--focus:#2563eb}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg);min-height:100vh;display:flex;align-items:center;justify-content:center;padding:24px}
 main{width:100%;max-width:420px;background:#fff;border:1px solid var(--line);border-radius:12px;padding:32px;box-shadow:0 8px 24px rgba(16,24,40,.06)}
@@ -15,10 +17,14 @@ button{width:100%;margin-top:18px;padding:11px;border:0;border-radius:8px;backgr
 .hint{color:var(--muted);font-size:13px;margin:4px 0 0}.switch{margin-top:20px;text-align:center;color:var(--muted)}a{color:#1d4ed8}
 `;
 
-/** The frame of the sign-up and login pages: one card, no script; colours and type match the web app (web/src/styles). */
+/** Where the stylesheet is served; the version (its content's hash) lets browsers keep it for good. */
+export const AUTH_STYLES_PATH = '/static/auth-pages.css';
+export const AUTH_STYLES_VERSION = createHash('sha256').update(AUTH_STYLES).digest('hex').slice(0, 12);
+
+/** The frame of the sign-up and login pages: one card, no script, no inline style; colours and type match the web app (web/src/styles). */
 export function authLayout(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex, nofollow"><title>${title} · Label Studio</title><style>${new SafeHtml(STYLES)}</style></head>
+<meta name="robots" content="noindex, nofollow"><title>${title} · Label Studio</title><link rel="stylesheet" href="${AUTH_STYLES_PATH}?v=${AUTH_STYLES_VERSION}"></head>
 <body><main><div class="brand" aria-hidden="true"><span>LS</span>Label Studio</div>${body}</main></body></html>`.value;
 }

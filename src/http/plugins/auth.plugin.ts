@@ -9,6 +9,8 @@ import type { UserRow } from '#src/storage/schema.js';
 
 export const SESSION_COOKIE = 'sessionid';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Ways in that a browser sends by itself (a cookie, a proxy's sign-in): unsafe requests need the CSRF token. */
+const BROWSER_METHODS: ReadonlySet<AuthMethod> = new Set(['session', 'proxy']);
 
 /** The access the matched route declared; unknown paths (the 404 handler) read no credentials. */
 const accessOf = (request: FastifyRequest): RouteAccess => request.routeOptions.config.access ?? 'public';
@@ -36,6 +38,18 @@ async function fromAuthorization(app: FastifyInstance, header: string): Promise<
     return user ? { user, via: 'jwt' } : undefined;
   }
   return undefined;
+}
+
+/** The user a trusted proxy names in its header; only a connection from a configured proxy address is believed. */
+async function fromProxy(app: FastifyInstance, request: FastifyRequest): Promise<{ user: UserRow; via: AuthMethod } | undefined> {
+  const proxyAuth = app.ctx.services.proxyAuth;
+  const header = proxyAuth.header;
+  if (header === undefined) return undefined;
+  const value = request.headers[header];
+  // The socket's own peer, never X-Forwarded-For: a client cannot make itself look like the proxy.
+  if (typeof value !== 'string' || !proxyAuth.trusts(request.socket.remoteAddress)) return undefined;
+  const user = await proxyAuth.userFor(value);
+  return user ? { user, via: 'proxy' } : undefined;
 }
 
 /** The status the route answers on success: its lowest declared 2xx (201 for creations), else 200. */
@@ -73,17 +87,17 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (access === 'public') return;
     const header = authorizationOf(request);
     const byToken = header ? await fromAuthorization(app, header) : undefined;
-    let principal = byToken;
+    let principal = byToken ?? (await fromProxy(app, request));
     if (!principal) {
       const cookie = request.cookies[SESSION_COOKIE];
-      const resolved = cookie ? await app.ctx.services.sessions.resolve(cookie) : undefined;
+      const resolved = cookie ? await app.ctx.services.sessions.resolve(cookie, request.action.ip) : undefined;
       if (resolved) principal = { user: resolved.user, via: 'session' };
       else if (cookie) reply.clearCookie(SESSION_COOKIE, { path: '/' });
     }
     if (principal) {
       request.action = { ...request.action, principal: principal.user, via: principal.via };
       // Only the web app reads the CSRF cookie; token clients need none.
-      if (principal.via === 'session' && request.method === 'GET') ensureCsrfCookie(app, request, reply);
+      if (BROWSER_METHODS.has(principal.via) && request.method === 'GET') ensureCsrfCookie(app, request, reply);
     } else if (isMemberAccess(access)) {
       throw AppError.unauthenticated();
     }
@@ -94,7 +108,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const { principal, via } = request.action;
     const access = accessOf(request);
-    const needsCsrf = via === 'session' || access === 'optional';
+    const needsCsrf = BROWSER_METHODS.has(via) || access === 'optional';
     if (needsCsrf && !SAFE_METHODS.has(request.method) && !csrfValid(request)) {
       throw AppError.forbidden('CSRF Failed: CSRF token missing or incorrect.', 'auth.csrf_failed');
     }

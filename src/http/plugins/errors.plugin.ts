@@ -75,6 +75,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (appError.status >= 500) request.log.error({ err: error, reqId: request.id, code: appError.code }, 'request failed');
     else request.log.info({ reqId: request.id, code: appError.code }, 'request refused');
     if (appError.status === 401) reply.header('WWW-Authenticate', 'Token');
+    if (appError.retryAfterSeconds !== undefined) reply.header('Retry-After', String(appError.retryAfterSeconds));
     return reply.status(appError.status).send(appError.body ?? envelope(appError));
   });
   app.setNotFoundHandler(async (_request, reply) => reply.status(404).send(envelope(AppError.notFound())));

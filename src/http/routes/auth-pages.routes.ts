@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '#src/errors.js';
 import { ensureCsrfCookie, rotateCsrfCookie, secureCookies } from '#src/http/csrf.js';
+import { AUTH_STYLES, AUTH_STYLES_PATH, AUTH_STYLES_VERSION } from '#src/http/pages/auth-layout.js';
 import { loginPage, signupPage, signupPendingPage, type FieldErrors } from '#src/http/pages/auth-pages.js';
 import { SESSION_COOKIE } from '#src/http/plugins/auth.plugin.js';
 import { AFTER_LOGIN, safeNext } from '#src/http/redirects.js';
 import { op, resource } from '#src/http/route.js';
-import { SIGNUP_CLOSED_MESSAGE } from '#src/services/auth.service.js';
+import { SIGNUP_CLOSED_MESSAGE, type LoginResult } from '#src/services/auth.service.js';
 
 type Form = Record<string, unknown>;
 const text = (form: Form, key: string): string => (typeof form[key] === 'string' ? (form[key] as string) : '');
@@ -41,18 +42,31 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
   const { auth } = app.ctx.services;
   const { config } = app.ctx;
 
-  const startSession = (request: FastifyRequest, reply: FastifyReply, cookie: string, keep: boolean): void => {
-    reply.setCookie(SESSION_COOKIE, cookie, {
+  const startSession = (request: FastifyRequest, reply: FastifyReply, result: LoginResult, keep: boolean): void => {
+    reply.setCookie(SESSION_COOKIE, result.sessionCookie, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure: secureCookies(app, request),
-      ...(keep ? { maxAge: config.sessions.maxAgeSeconds } : {}),
+      ...(keep ? { maxAge: result.sessionMaxAgeSeconds } : {}),
     });
     // A token planted in the browser before login is worthless after it.
     rotateCsrfCookie(app, request, reply);
   };
   const html = (reply: FastifyReply, page: string, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page);
+
+  resource(app, AUTH_STYLES_PATH, {
+    GET: op({
+      access: 'public',
+      schema: { ...HTML, querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }) },
+      handler: async (request, reply) =>
+        reply
+          // The versioned URL never changes content: kept for good; any other asks again.
+          .header('Cache-Control', request.query.v === AUTH_STYLES_VERSION ? 'public, max-age=31536000, immutable' : 'no-cache')
+          .type('text/css; charset=utf-8')
+          .send(AUTH_STYLES),
+    }),
+  });
 
   resource(app, '/', {
     GET: op({
@@ -82,11 +96,12 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
         const keep = checked(form, 'persist_session');
         try {
           const result = await auth.login(request.action, text(form, 'email'), text(form, 'password'), keep);
-          startSession(request, reply, result.sessionCookie, keep);
+          startSession(request, reply, result, keep);
           return reply.redirect(safeNext(next));
         } catch (error) {
           const errors = fieldErrors(error);
-          const status = error instanceof AppError && error.code.startsWith('membership.') ? error.status : 200;
+          const status = error instanceof AppError && (error.code.startsWith('membership.') || error.status === 429) ? error.status : 200;
+          if (error instanceof AppError && error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
           const page = loginPage({
             csrfToken: ensureCsrfCookie(app, request, reply),
             action: withQuery('/user/login/', { next }),
@@ -143,7 +158,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
             inviteToken: token || undefined,
           });
           if (result.pending) return html(reply, signupPendingPage(withQuery('/user/login/', { next })));
-          startSession(request, reply, result.sessionCookie, true);
+          startSession(request, reply, result, true);
           return reply.redirect(safeNext(next));
         } catch (error) {
           if (error instanceof AppError && error.status === 403) return page({}, 403, error.detail);
