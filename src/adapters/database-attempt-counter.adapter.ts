@@ -40,12 +40,11 @@ export class DatabaseAttemptCounter implements AttemptCounter {
   async state(scope: string, windowSeconds: number): Promise<AttemptState> {
     const now = this.clock.now();
     const row = await this.repos.authAttempts.find(scope);
-    const lockedUntil = row?.locked_until ? new Date(row.locked_until) : undefined;
-    const live = row !== undefined && row.window_started_at >= this.windowStart(now, windowSeconds);
-    return {
-      failures: live ? Number(row.failures) : 0,
-      lockedUntil: lockedUntil && lockedUntil > now ? lockedUntil : undefined,
-    };
+    const locked = row?.locked_until ? new Date(row.locked_until) : undefined;
+    const lockedUntil = locked && locked > now ? locked : undefined;
+    // A lockout keeps the failures that caused it, even past the window they were counted in.
+    const live = row !== undefined && (lockedUntil !== undefined || row.window_started_at >= this.windowStart(now, windowSeconds));
+    return { failures: live ? Number(row.failures) : 0, lockedUntil };
   }
 
   private windowStart(now: Date, windowSeconds: number): string {

@@ -11,6 +11,11 @@ export class SessionPolicyRepository {
     return this.db.selectFrom('session_policies').selectAll().where('organization_id', '=', organizationId).executeTakeFirst();
   }
 
+  /** Forgets the organization's policy: the server's defaults apply again. */
+  async remove(organizationId: number): Promise<void> {
+    await this.db.deleteFrom('session_policies').where('organization_id', '=', organizationId).execute();
+  }
+
   /** Writes the organization's policy, creating it the first time. */
   async save(organizationId: number, minutes: { maxSessionAge: number; maxTimeBetweenActivity: number }, now: string): Promise<SessionPolicyRow> {
     return this.db

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describeDevice } from '#src/domain/user-agent.js';
-import { AppError } from '#src/errors.js';
 import { systemContext, type MemberContext } from '#src/policies/action-context.js';
 import type { Repositories } from '#src/repositories/index.js';
 import type { SessionRow } from '#src/repositories/session.repository.js';
@@ -123,14 +122,18 @@ export class SessionService {
       }));
   }
 
-  /** Ends one of the caller's own sessions (404 for any other id); it is refused from its next request. */
-  async revoke(ctx: MemberContext, publicId: string): Promise<void> {
+  /**
+   * Ends one of the caller's own sessions; it is refused from its next request. Returns 1, or 0 for an id that is not
+   * (or no longer) one of theirs: another person's session is never reached, and a session already gone is no error.
+   */
+  async revoke(ctx: MemberContext, publicId: string): Promise<number> {
     const userId = ctx.actor.user.id;
-    await this.deps.uow.run(ctx, async (tx) => {
+    return this.deps.uow.run(ctx, async (tx) => {
       const row = await tx.repos.sessions.findByPublicId(userId, publicId);
-      if (!row) throw AppError.notFound();
+      if (!row) return 0;
       await tx.repos.sessions.delete(row.id_hash);
       await tx.record({ action: 'auth.session_revoked', target: { type: 'user', id: userId }, details: { ended: 1, device: describeDevice(row.user_agent), ip: row.ip } });
+      return 1;
     });
   }
 

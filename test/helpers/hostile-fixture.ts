@@ -6,6 +6,7 @@
  * role) are undone after each one by `restore`, so every request meets the same organization.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { nowIso } from '#src/clock.js';
 import { systemContext } from '#src/policies/action-context.js';
 import { CONFIGURABLE_PERMISSIONS, PERMISSIONS, type Permission } from '#src/policies/permissions.js';
@@ -92,11 +93,17 @@ export async function buildHostileFixture(server: TestServer, kind: string, oper
   assert.equal(login.status, 302, login.text);
   assert.ok(browser.cookies.get('sessionid') && browser.cookies.get('csrftoken'));
   let token = owner.token;
+  // Ending the owner's other sessions (by token) would end this one too: it is put back, so the cookie-only requests
+  // stay refused for their CSRF token rather than for a session gone.
+  const sessionHash = createHash('sha256').update(browser.cookies.get('sessionid') ?? '').digest('hex');
+  const sessionRow = await ctx.repos.sessions.find(sessionHash);
+  assert.ok(sessionRow);
   const credentials: Credentials = {
     token: () => token,
     sessionCookie: [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
     refresh: async () => {
       token = await ctx.services.legacyTokens.reveal(systemContext('test'), owner.user.id);
+      if (!(await ctx.repos.sessions.find(sessionHash))) await ctx.deps.uow.run(systemContext('hostile fixture'), (tx) => tx.repos.sessions.insert(sessionRow));
     },
   };
 
@@ -108,6 +115,11 @@ export async function buildHostileFixture(server: TestServer, kind: string, oper
     ctx.deps.uow.run(systemContext('hostile fixture'), async (tx) => {
       const at = nowIso(ctx.clock);
       let wrote = false;
+      // A session policy set by a request: back to the server's defaults.
+      if (await tx.repos.sessionPolicies.find(organizationId)) {
+        await tx.repos.sessionPolicies.remove(organizationId);
+        wrote = true;
+      }
       // A new organization moves its creator into it.
       const user = await tx.repos.users.findById(owner.user.id);
       if (user?.active_organization_id !== organizationId) {

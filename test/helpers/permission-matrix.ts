@@ -11,6 +11,7 @@ import { roleAllows, type PermissionOverrides } from '#src/policies/permissions.
 import { isMemberAccess, type MemberAccess } from '#src/policies/route-access.js';
 import type { TargetRule } from '#src/policies/target-rules.js';
 import { OWNER_CANNOT_LEAVE_MESSAGE } from '#src/services/member-lifecycle.service.js';
+import { SESSION_ONLY_MESSAGE } from '#src/services/password-change.service.js';
 import type { RoleCode } from '#src/storage/schema.js';
 import { assertEnvelope } from './envelope.js';
 import { resourceOf } from './hostile-requests.js';
@@ -193,6 +194,8 @@ const OPERATION_RULES: Readonly<Record<string, (role: RoleCode, settings: Matrix
   // There is always exactly one owner: they hand the organization over before they may leave it.
   'POST /api/organizations/{id}/leave': (role) =>
     role === 'OW' ? { ...refused(403, 'membership.last_owner', 'the owner must transfer ownership first', OWNER_CANNOT_LEAVE_MESSAGE), byRule: true } : null,
+  // The matrix calls with tokens; only a web session may change the password (a leaked token must not take the account).
+  'POST /api/current-user/password/': () => ({ ...refused(403, 'permission.denied', 'only a web session changes the password', SESSION_ONLY_MESSAGE), byRule: true }),
   // The instance may forbid members to create organizations (LABEL_STUDIO_ALLOW_ORGANIZATION_CREATION).
   'POST /api/organizations/': (_role, settings) =>
     settings.allowOrganizationCreation ? null : { ...refused(403, 'organization.creation_closed', 'organization creation is off'), byRule: true },

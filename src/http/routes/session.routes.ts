@@ -8,10 +8,10 @@ import {
   PasswordChangeBody,
   PasswordChangedSchema,
   RevokedSessionsSchema,
-  SessionIdParams,
   SessionListSchema,
   SessionPolicyBody,
   SessionPolicySchema,
+  SessionRevokeBody,
 } from '#src/http/schemas/session.schema.js';
 import type { LockoutStatus } from '#src/services/login-throttle.service.js';
 import type { SessionPolicy } from '#src/services/session-policy.service.js';
@@ -72,19 +72,16 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     }),
   });
 
-  resource(app, '/api/current-user/sessions/:session_id/', {
-    DELETE: op({
+  resource(app, '/api/current-user/sessions/revoke/', {
+    POST: op({
       access: { permission: 'account.change' },
       schema: {
         tags,
-        summary: 'End one of your web sessions: it is refused from its next request',
-        params: SessionIdParams,
-        response: { 204: { type: 'null', description: 'Ended' }, ...errorResponses(401, 403, 404) },
+        summary: 'End one of your web sessions, named by its id: it is refused from its next request (an id that is not one of yours ends nothing)',
+        body: SessionRevokeBody,
+        response: { 200: RevokedSessionsSchema, ...errorResponses(400, 401, 403) },
       },
-      handler: async (request, reply, ctx) => {
-        await sessions.revoke(ctx, request.params.session_id);
-        return reply.status(204).send();
-      },
+      handler: async (request, _reply, ctx) => ({ revoked: await sessions.revoke(ctx, request.body.id) }),
     }),
   });
 

@@ -16,8 +16,8 @@ export const SessionSchema = Type.Object({
 });
 export const SessionListSchema = Type.Array(SessionSchema);
 
-export const SessionIdParams = Type.Object({
-  session_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+export const SessionRevokeBody = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, description: 'The `id` of one of your sessions, as listed' }),
 });
 
 export const RevokedSessionsSchema = Type.Object({
