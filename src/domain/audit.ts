@@ -46,8 +46,11 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const REDACTED = '[redacted]';
 
-/** Keys whose values are secrets: never written to the log, whatever the action. */
-const SECRET_KEY = /pass(word)?|token|secret|key|hash|cookie|session|refresh|access|csrf/i;
+/**
+ * Keys whose values are secrets: never written to the log, whatever the action. A session's id is one; a session
+ * policy's durations and counts of sessions ended are not (`max_session_age`, `sessions_ended`).
+ */
+const SECRET_KEY = /pass(word)?|token|secret|key|hash|cookie|session_?id|refresh|access|csrf/i;
 
 /** A copy of `value` with every secret-looking field replaced by `[redacted]`, at any depth. */
 export function redactSecrets(value: unknown): unknown {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveConfig } from '#src/config.js';
 import { AddressList, clientKey, plainAddress } from '#src/domain/network-address.js';
+import { REDACTED, redactSecrets } from '#src/domain/audit.js';
 import { describeDevice } from '#src/domain/user-agent.js';
 import { AppError } from '#src/errors.js';
 
@@ -70,4 +71,16 @@ test('devices are named from the user agent the way a person recognises them', (
     ['', 'Unknown device'],
   ];
   for (const [agent, device] of cases) assert.equal(describeDevice(agent), device, String(agent));
+});
+
+test('the activity log redacts session ids and other secrets, not the session policy or counts of sessions', () => {
+  const details = { session_id: 'abc', sessionid: 'abc', session_key: 'k', new_password: 'p', changes: { max_session_age: { before: 1, after: 2 } }, sessions_ended: 2 };
+  assert.deepEqual(redactSecrets(details), {
+    session_id: REDACTED,
+    sessionid: REDACTED,
+    session_key: REDACTED,
+    new_password: REDACTED,
+    changes: { max_session_age: { before: 1, after: 2 } },
+    sessions_ended: 2,
+  });
 });
