@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { CONTENT_SECURITY_POLICY } from '#src/http/plugins/headers.plugin.js';
 import swagger from '@fastify/swagger';
 import { VERSION } from '#src/version.js';
 
@@ -31,6 +32,8 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
   });
 });
 
+const API_DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+
 /** Serves the document as JSON at /api/schema/ and an interactive page at /docs/api/. */
 export async function openApiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/schema/', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
@@ -39,6 +42,10 @@ export async function openApiRoutes(app: FastifyInstance): Promise<void> {
     // The interactive page and its assets are public, like the document.
     docs.addHook('onRoute', (route) => {
       route.config = { ...(route.config ?? {}), access: 'public' };
+    });
+    // Swagger UI adds <style> elements from its script: inline style (never script) is allowed on these pages only.
+    docs.addHook('onSend', async (_request, reply) => {
+      if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('Content-Security-Policy', API_DOCS_POLICY);
     });
     await docs.register(swaggerUi, { routePrefix: '/docs/api', uiConfig: { docExpansion: 'list', deepLinking: true } });
   });
