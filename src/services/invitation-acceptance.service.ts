@@ -31,8 +31,9 @@ export interface NewAccountAcceptance {
 
 /**
  * Accepting an e-mail invitation: a new account in the invitation's role (logged in at once: the link proved the
- * mailbox), or, for an address that already has an account, joining the organization once signed in as it. A
- * removed member comes back in the new role. Works when sign-up without a link is closed.
+ * mailbox), or, for an address that already has an account, joining the organization, then signing in as it (or
+ * joining while signed in as it). A removed member comes back in the new role. Works when sign-up without a link is
+ * closed.
  */
 export class InvitationAcceptanceService {
   constructor(
@@ -79,6 +80,22 @@ export class InvitationAcceptanceService {
       await this.#recordAccepted(tx, invitation, actor);
       return { user: created, sessionCookie: await this.sessions.start(tx, created.id, true) };
     });
+  }
+
+  /**
+   * The invited address already has an account and nobody is signed in: the link (which only that mailbox received)
+   * is the proof, as for a password reset. The account joins, and gets no session: its owner logs in next, with the
+   * password and every check login makes. An account outside every organization could not log in before joining.
+   */
+  async acceptForAccount(ctx: ActionContext, token: string): Promise<UserRow> {
+    const { invitation, account } = await this.inspect(token);
+    if (!account) throw AppError.validation({ non_field_errors: [`No account exists for ${invitation.email} yet: choose a password to create it.`] });
+    if (!account.is_active) throw AppError.forbidden(INVITATION_UNKNOWN_MESSAGE, 'auth.invite_invalid');
+    await this.deps.uow.run(ctx, async (tx) => {
+      await this.#join(tx, invitation, account);
+      await this.#recordAccepted(tx, invitation, { id: account.id, email: account.email });
+    });
+    return account;
   }
 
   /** The signed-in account the invitation is for joins the organization (which becomes its active one). */

@@ -54,12 +54,15 @@ export function invitationSignupPage(model: InvitationSignupModel): string {
   );
 }
 
-/** The address has an account and nobody is signed in: log in as it, then come back here. */
-export function invitationLoginPage(model: InvitationFacts & { loginHref: string }): string {
+/** The address has an account and nobody is signed in: accept, then log in as it. */
+export function invitationAccountPage(model: InvitationFacts & { csrfToken: string; action: string }): string {
   return page(
     `Join ${model.organization}`,
-    html`${intro(model)}<p>An account exists for <strong>${model.email}</strong>. Log in to accept the invitation.</p>
-<p><a class="button-link" href="${model.loginHref}">Log in to accept</a></p>`,
+    html`${intro(model)}<p>An account exists for <strong>${model.email}</strong>. Accept the invitation, then log in with its password.</p>
+<form method="post" action="${model.action}">
+  <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
+  <button type="submit">Accept and log in</button>
+</form>`,
   );
 }
 

@@ -7,7 +7,7 @@ import {
   INVITATION_PAGE_PATH,
   invitationConfirmPage,
   invitationInvalidPage,
-  invitationLoginPage,
+  invitationAccountPage,
   invitationSignupPage,
   invitationWrongAccountPage,
 } from '#src/http/pages/invitation-pages.js';
@@ -18,6 +18,7 @@ import { setSessionCookie } from '#src/http/session-cookie.js';
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
 const FormBody = Type.Record(Type.String(), Type.Unknown());
 const HTML = { hide: true } as const;
+const LOGIN_PATH = '/user/login/';
 
 /** The link's secret is in the query string: never indexed, never sent on as a Referer. */
 function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
@@ -32,8 +33,8 @@ function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply
 const isInvalidInvitation = (error: unknown): error is AppError => error instanceof AppError && error.code === 'auth.invite_invalid';
 
 /**
- * The page an e-mail invitation links to: create the account (no account for the address yet), log in as it (one
- * exists), or accept while signed in as it. Server-rendered, no script.
+ * The page an e-mail invitation links to: create the account (no account for the address yet), accept and then log
+ * in (one exists), or accept while signed in as it. Server-rendered, no script.
  */
 export async function invitationPagesRoutes(app: FastifyInstance): Promise<void> {
   const { invitationAcceptance } = app.ctx.services;
@@ -55,10 +56,7 @@ export async function invitationPagesRoutes(app: FastifyInstance): Promise<void>
           }
           const csrfToken = ensureCsrfCookie(app, request, reply);
           if (principal) return sendPage(reply, invitationConfirmPage({ ...facts, csrfToken, action: selfLink(token) }));
-          if (account) {
-            const loginHref = `/user/login/?${new URLSearchParams({ next: selfLink(token) }).toString()}`;
-            return sendPage(reply, invitationLoginPage({ ...facts, loginHref }));
-          }
+          if (account) return sendPage(reply, invitationAccountPage({ ...facts, csrfToken, action: selfLink(token) }));
           return sendPage(reply, invitationSignupPage({ ...facts, csrfToken, action: selfLink(token) }));
         } catch (error) {
           if (isInvalidInvitation(error)) return sendPage(reply, invitationInvalidPage(error.detail), error.status);
@@ -77,6 +75,10 @@ export async function invitationPagesRoutes(app: FastifyInstance): Promise<void>
           if (request.action.principal) {
             await invitationAcceptance.acceptAsSignedIn(request.action, token);
             return reply.redirect(AFTER_LOGIN, 303);
+          }
+          if ((await invitationAcceptance.inspect(token)).account) {
+            await invitationAcceptance.acceptForAccount(request.action, token);
+            return reply.redirect(LOGIN_PATH, 303);
           }
           const { sessionCookie } = await invitationAcceptance.acceptAsNewAccount(request.action, token, password);
           setSessionCookie(app, request, reply, sessionCookie);
