@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'project.tasks_imported',
   'project.annotation_created',
   'import.completed',
+  'activity_log.purged',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
