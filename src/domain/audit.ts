@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'user.password_changed',
   'user.password_reset',
+  'user.password_reset_requested',
   'member.role_changed',
   'member.deactivated',
   'member.reactivated',
@@ -32,6 +33,10 @@ export const AUDIT_ACTIONS = [
   'organization.token_settings_changed',
   'organization.session_policy_changed',
   'invite.link_reset',
+  'invite.sent',
+  'invite.resent',
+  'invite.revoked',
+  'invite.accepted',
   'token.legacy_reset',
   'token.created',
   'token.rotated',
@@ -40,6 +45,7 @@ export const AUDIT_ACTIONS = [
   'project.tasks_imported',
   'project.annotation_created',
   'import.completed',
+  'activity_log.purged',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -19,6 +19,10 @@ export interface Secrets {
   jwtKey: Buffer;
   /** Keys the login counters' account scopes: the database holds no e-mail typed at the login form. */
   attemptScopeKey: Buffer;
+  /** Keyed hashes of password-reset links (and of the password hash they were issued for). */
+  passwordResets: SecretBox;
+  /** Keyed hashes of e-mail invitation links. */
+  emailInvites: SecretBox;
 }
 
 /**

@@ -113,6 +113,12 @@ for (const kind of DATABASE_KINDS) {
       const moved = runCli(['import-label-studio', '--data-dir', ctx.dataDir, ...dbArgs, '--from', source.from], dbEnv);
       assert.equal(moved.status, 0, moved.stdout + moved.stderr);
       secrets.push(LS_SECRET_KEY);
+      // Retention: an entry from two months ago purged from the CLI, which leaves an entry of its own.
+      const aged = { ...(await ctx.database.db.selectFrom('activity_log').selectAll().where('organization_id', '=', orgId).orderBy('id').executeTakeFirstOrThrow()) };
+      const { id: _agedId, ...agedRow } = aged;
+      await ctx.database.db.insertInto('activity_log').values({ ...agedRow, created_at: new Date(Date.now() - 60 * 86_400_000).toISOString() }).execute();
+      const purged = runCli(['audit', 'purge', '--data-dir', ctx.dataDir, ...dbArgs, '--days', '30'], dbEnv);
+      assert.equal(purged.status, 0, purged.stdout + purged.stderr);
       secrets.push('a-reset-password-2', readFileSync(join(ctx.dataDir, 'secret_key'), 'utf8').trim());
       const acting = await actingAs(ctx, await ctx.services.accounts.getById(owner.user.id));
       await ctx.services.accounts.setPassword(acting, owner.user.id, 'a-changed-password-3', { checkRules: true });
