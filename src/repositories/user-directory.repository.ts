@@ -53,9 +53,9 @@ export class UserDirectoryRepository {
       .where('m.organization_id', '=', organizationId);
   }
 
-  /** Every user with a membership in the organization, by id. */
-  async list(organizationId: number): Promise<DirectoryEntry[]> {
-    const rows = await this.base(organizationId).orderBy('u.id').execute();
+  /** Users with a membership in the organization, by id: the next `limit` after user `afterId` (keyset). */
+  async listAfter(organizationId: number, afterId: number, limit: number): Promise<DirectoryEntry[]> {
+    const rows = await this.base(organizationId).where('m.user_id', '>', afterId).orderBy('m.user_id').limit(limit).execute();
     return rows.map((row) => toEntry(row as DirectoryRow));
   }
 
