@@ -12,6 +12,16 @@ export interface SeedShape {
   users: number;
   projects: number;
   annotations: number;
+  /** E-mails and usernames are `<prefix><n>@bench.example` (default `user`). */
+  prefix?: string;
+}
+
+/** A legacy API token row (sealed by the caller with the instance's SECRET_KEY) for a seeded user. */
+export interface SeedToken {
+  /** 1-based index of the seeded user. */
+  index: number;
+  lookupHash: string;
+  ciphertext: string;
 }
 
 const FIRST = ['Ada', 'Bruno', 'Chen', 'Dara', 'Emil', 'Fatima', 'Goran', 'Hana', 'Ivo', 'Jana', 'Kofi', 'Lea', 'Mateo', 'Nia', 'Oskar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tomás', 'Uma', 'Vera', 'Wen', 'Yusuf', 'Zoe'];
@@ -50,7 +60,7 @@ async function runSteps(steps: Step[]): Promise<void> {
 const sqlArray = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
 
 /** Seeds a SQLite database file of this product (schema migrated, organization `orgId` owned by user 1). */
-export async function seedSqlite(file: string, shape: SeedShape, passwordHash: string, orgId: number): Promise<void> {
+export async function seedSqlite(file: string, shape: SeedShape, passwordHash: string, orgId: number, tokens: readonly SeedToken[] = []): Promise<number> {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -63,7 +73,7 @@ export async function seedSqlite(file: string, shape: SeedShape, passwordHash: s
   const users = stmt(
     `${series}
      INSERT INTO users (id, email, username, password, first_name, last_name, phone, custom_hotkeys, is_staff, is_superuser, is_active, allow_newsletters, date_joined, last_login, last_activity, active_organization_id)
-     SELECT ${base} + n, 'user' || n || '@bench.example', 'user' || n, ?, ${first}, ${last}, '', '{}', 0, 0, 1, NULL,
+     SELECT ${base} + n, '${shape.prefix ?? 'user'}' || n || '@bench.example', '${shape.prefix ?? 'user'}' || n, ?, ${first}, ${last}, '', '{}', 0, 0, 1, NULL,
        strftime('%Y-%m-%dT%H:%M:%fZ', '2020-01-01', '+' || (n * 37 % 1500000) || ' minutes'), NULL,
        CASE WHEN n % 5 = 0 THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', '2024-01-01', '+' || (n * 7919 % 500000) || ' minutes') END, ${orgId}
      FROM s`,
@@ -102,13 +112,16 @@ export async function seedSqlite(file: string, shape: SeedShape, passwordHash: s
     { name: 'tasks', total: tasks, run: chunked(taskInsert) },
     { name: 'annotations', total: shape.annotations, run: chunked(annotations) },
   ]);
+  const token = db.prepare(`INSERT INTO legacy_tokens (user_id, lookup_hash, ciphertext, created_at) VALUES (?, ?, ?, '2024-01-01T00:00:00.000Z')`);
+  db.transaction(() => tokens.forEach((t) => token.run(base + t.index, t.lookupHash, t.ciphertext)))();
   db.exec('ANALYZE');
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+  return base;
 }
 
 /** The same on PostgreSQL (generate_series). */
-export async function seedPostgres(url: string, shape: SeedShape, passwordHash: string, orgId: number): Promise<void> {
+export async function seedPostgres(url: string, shape: SeedShape, passwordHash: string, orgId: number, tokens: readonly SeedToken[] = []): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -129,7 +142,7 @@ export async function seedPostgres(url: string, shape: SeedShape, passwordHash: 
         total: shape.users,
         run: q(
           `INSERT INTO users (id, email, username, password, first_name, last_name, phone, custom_hotkeys, is_staff, is_superuser, is_active, allow_newsletters, date_joined, last_login, last_activity, active_organization_id)
-           SELECT ${base} + n, 'user' || n || '@bench.example', 'user' || n, $3, ${first}, ${last}, '', '{}', false, false, true, NULL,
+           SELECT ${base} + n, '${shape.prefix ?? 'user'}' || n || '@bench.example', '${shape.prefix ?? 'user'}' || n, $3, ${first}, ${last}, '', '{}', false, false, true, NULL,
              timestamptz '2020-01-01Z' + (n * 37 % 1500000) * interval '1 minute', NULL,
              CASE WHEN n % 5 = 0 THEN NULL ELSE timestamptz '2024-01-01Z' + (n * 7919 % 500000) * interval '1 minute' END, ${orgId}
            FROM generate_series($1::int, $2::int) n`,
@@ -174,7 +187,41 @@ export async function seedPostgres(url: string, shape: SeedShape, passwordHash: 
       },
     ]);
     for (const table of ['users', 'tasks']) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
+    for (const t of tokens) {
+      await client.query(`INSERT INTO legacy_tokens (user_id, lookup_hash, ciphertext, created_at) VALUES ($1, $2, $3, now())`, [base + t.index, t.lookupHash, t.ciphertext]);
+    }
     await client.query('VACUUM ANALYZE');
+    return base;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A second organization owned by user 1 (the bench compares its 1,000 members with the large one). Returns its id. */
+export async function addOrganization(kind: 'sqlite' | 'postgres', target: string, title: string): Promise<number> {
+  const now = '2024-01-01T00:00:00.000Z';
+  if (kind === 'sqlite') {
+    const db = new SQLite(target);
+    try {
+      const id = Number(
+        db.prepare(`INSERT INTO organizations (title, invite_lookup_hash, created_by_id, api_tokens_enabled, legacy_api_tokens_enabled, created_at, updated_at) VALUES (?, ?, 1, 1, 1, ?, ?)`).run(title, `bench-${title}`, now, now).lastInsertRowid,
+      );
+      db.prepare(`INSERT INTO organization_members (user_id, organization_id, role, created_at, updated_at) VALUES (1, ?, 'OW', ?, ?)`).run(id, now, now);
+      return id;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO organizations (title, invite_lookup_hash, created_by_id, api_tokens_enabled, legacy_api_tokens_enabled, created_at, updated_at) VALUES ($1, $2, 1, true, true, now(), now()) RETURNING id`,
+      [title, `bench-${title}`],
+    );
+    const id = Number(rows[0].id);
+    await client.query(`INSERT INTO organization_members (user_id, organization_id, role, created_at, updated_at) VALUES (1, $1, 'OW', now(), now())`, [id]);
+    return id;
   } finally {
     await client.end();
   }
