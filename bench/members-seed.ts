@@ -38,7 +38,18 @@ interface Step {
   run(first: number, last: number): Promise<void> | void;
 }
 
-async function runSteps(steps: Step[]): Promise<void> {
+/** `quiet`: no progress bar (tests). */
+export interface SeedOptions {
+  quiet?: boolean;
+}
+
+async function runSteps(steps: Step[], options: SeedOptions = {}): Promise<void> {
+  if (options.quiet) {
+    for (const step of steps) {
+      for (let first = 1; first <= step.total; first += CHUNK) await step.run(first, Math.min(step.total, first + CHUNK - 1));
+    }
+    return;
+  }
   const bar = new cliProgress.SingleBar(
     { format: '  seeding {step} [{bar}] {value}/{total} rows, {eta_formatted} left', noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 20 },
     cliProgress.Presets.shades_classic,
@@ -60,7 +71,7 @@ async function runSteps(steps: Step[]): Promise<void> {
 const sqlArray = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
 
 /** Seeds a SQLite database file of this product (schema migrated, organization `orgId` owned by user 1). */
-export async function seedSqlite(file: string, shape: SeedShape, passwordHash: string, orgId: number, tokens: readonly SeedToken[] = []): Promise<number> {
+export async function seedSqlite(file: string, shape: SeedShape, passwordHash: string, orgId: number, tokens: readonly SeedToken[] = [], options: SeedOptions = {}): Promise<number> {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -111,7 +122,7 @@ export async function seedSqlite(file: string, shape: SeedShape, passwordHash: s
     { name: 'projects', total: shape.projects, run: chunked(projects) },
     { name: 'tasks', total: tasks, run: chunked(taskInsert) },
     { name: 'annotations', total: shape.annotations, run: chunked(annotations) },
-  ]);
+  ], options);
   const token = db.prepare(`INSERT INTO legacy_tokens (user_id, lookup_hash, ciphertext, created_at) VALUES (?, ?, ?, '2024-01-01T00:00:00.000Z')`);
   db.transaction(() => tokens.forEach((t) => token.run(base + t.index, t.lookupHash, t.ciphertext)))();
   db.exec('ANALYZE');
@@ -121,7 +132,7 @@ export async function seedSqlite(file: string, shape: SeedShape, passwordHash: s
 }
 
 /** The same on PostgreSQL (generate_series). */
-export async function seedPostgres(url: string, shape: SeedShape, passwordHash: string, orgId: number, tokens: readonly SeedToken[] = []): Promise<number> {
+export async function seedPostgres(url: string, shape: SeedShape, passwordHash: string, orgId: number, tokens: readonly SeedToken[] = [], options: SeedOptions = {}): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -185,7 +196,7 @@ export async function seedPostgres(url: string, shape: SeedShape, passwordHash: 
              '[]', false, false, 2.5, now(), now() FROM generate_series($1::int, $2::int) n`,
         ),
       },
-    ]);
+    ], options);
     for (const table of ['users', 'tasks']) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
     for (const t of tokens) {
       await client.query(`INSERT INTO legacy_tokens (user_id, lookup_hash, ciphertext, created_at) VALUES ($1, $2, $3, now())`, [base + t.index, t.lookupHash, t.ciphertext]);

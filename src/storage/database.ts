@@ -45,7 +45,7 @@ export interface DatabaseHandle {
 
 export interface DatabaseOptions {
   /** Called after every query: used to count queries in tests and to log at DEBUG. */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** PostgreSQL connections in the pool (SQLite has one connection). */
   poolSize?: number;
 }
@@ -249,7 +249,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
   const db = new Kysely<Database>({
     dialect: parts.dialect,
     plugins: parts.plugins,
-    log: onQuery ? (event: LogEvent) => onQuery(event.query.sql) : undefined,
+    log: onQuery ? (event: LogEvent) => onQuery(event.query.sql, event.query.parameters) : undefined,
   });
   const migrator = new Migrator({
     db,
