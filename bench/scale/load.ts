@@ -38,8 +38,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     headers: options.headers,
     body: options.body,
     connections: options.connections ?? 1,
-    duration: options.amount ? undefined : (options.duration ?? 3),
-    amount: options.amount,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? 3 }),
     requests: options.requests,
     timeout: 60,
     // autocannon records whole milliseconds of 2xx answers into it.
