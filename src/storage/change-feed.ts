@@ -33,6 +33,12 @@ export function sqliteChangeFeed(database: BetterSqlite3Database): ChangeFeed {
   const version = database.prepare('PRAGMA data_version').pluck();
   let handlers: ChangeHandlers | undefined;
   let seen = 0;
+  // One read of data_version per turn of the event loop: the reads of one request run in one turn (cached values
+  // need no I/O), and every new request starts in a new turn, so it still sees any commit made before it arrived.
+  let checkedThisTurn = false;
+  const nextTurn = (): void => {
+    checkedThisTurn = false;
+  };
   return {
     publish: async () => undefined,
     subscribe: async (h) => {
@@ -44,6 +50,9 @@ export function sqliteChangeFeed(database: BetterSqlite3Database): ChangeFeed {
     },
     check: () => {
       if (!handlers || !database.open) return false;
+      if (checkedThisTurn) return true;
+      checkedThisTurn = true;
+      setImmediate(nextTurn);
       const now = version.get() as number;
       if (now !== seen) {
         seen = now;
