@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'user.password_changed',
   'user.password_reset',
+  'user.password_reset_requested',
   'member.role_changed',
   'member.deactivated',
   'member.reactivated',
@@ -28,6 +29,10 @@ export const AUDIT_ACTIONS = [
   'organization.ownership_transferred',
   'organization.token_settings_changed',
   'invite.link_reset',
+  'invite.sent',
+  'invite.resent',
+  'invite.revoked',
+  'invite.accepted',
   'token.legacy_reset',
   'token.created',
   'token.rotated',
@@ -36,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'project.tasks_imported',
   'project.annotation_created',
   'import.completed',
+  'activity_log.purged',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

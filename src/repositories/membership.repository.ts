@@ -299,4 +299,11 @@ export class MembershipRepository {
   #changedRows(rows: ReadonlyArray<{ user_id: number; organization_id: number }>): void {
     for (const row of rows) this.changed(userTag(row.user_id), orgTag(row.organization_id));
   }
+
+  /** Brings a removed member back with a role (an e-mail invitation accepted). */
+  async restore(membershipId: number, role: RoleCode, at: string): Promise<void> {
+    this.#changedRows(
+      await this.db.updateTable('organization_members').set({ role, deleted_at: null, updated_at: at }).where('id', '=', membershipId).returning(['user_id', 'organization_id']).execute(),
+    );
+  }
 }

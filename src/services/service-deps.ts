@@ -18,6 +18,10 @@ export interface Secrets {
   inviteTokens: SecretBox;
   /** Signs personal access tokens and access tokens (HS256). */
   jwtKey: Buffer;
+  /** Keyed hashes of password-reset links (and of the password hash they were issued for). */
+  passwordResets: SecretBox;
+  /** Keyed hashes of e-mail invitation links. */
+  emailInvites: SecretBox;
 }
 
 /**

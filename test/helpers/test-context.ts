@@ -6,8 +6,8 @@ export interface TestContext extends AppContext {
   dataDir: string;
   /** Queries run since the last reset, for query-count assertions. */
   queries: string[];
-  /** The same statements with their parameters (for EXPLAIN and bind-parameter assertions). */
-  statements: Array<{ sql: string; parameters: readonly unknown[] }>;
+  /** The same statements with their parameters (for EXPLAIN and bind-parameter assertions); set by buildTestContext. */
+  statements?: Array<{ sql: string; parameters: readonly unknown[] }>;
 }
 
 /** Configuration overrides by group, e.g. `{ security: { disableSignupWithoutLink: true } }`. */

@@ -115,6 +115,12 @@ for (const kind of DATABASE_KINDS) {
       const moved = runCli(['import-label-studio', '--data-dir', ctx.dataDir, ...dbArgs, '--from', source.from], dbEnv);
       assert.equal(moved.status, 0, moved.stdout + moved.stderr);
       secrets.push(LS_SECRET_KEY);
+      // Retention: an entry from two months ago purged from the CLI, which leaves an entry of its own.
+      const aged = { ...(await ctx.database.db.selectFrom('activity_log').selectAll().where('organization_id', '=', orgId).orderBy('id').executeTakeFirstOrThrow()) };
+      const { id: _agedId, ...agedRow } = aged;
+      await ctx.database.db.insertInto('activity_log').values({ ...agedRow, created_at: new Date(Date.now() - 60 * 86_400_000).toISOString() }).execute();
+      const purged = runCli(['audit', 'purge', '--data-dir', ctx.dataDir, ...dbArgs, '--days', '30'], dbEnv);
+      assert.equal(purged.status, 0, purged.stdout + purged.stderr);
       secrets.push('a-reset-password-2', readFileSync(join(ctx.dataDir, 'secret_key'), 'utf8').trim());
       const acting = await actingAs(ctx, await ctx.services.accounts.getById(owner.user.id));
       await ctx.services.accounts.setPassword(acting, owner.user.id, 'a-changed-password-3', { checkRules: true });
@@ -132,7 +138,10 @@ for (const kind of DATABASE_KINDS) {
       // Every action: found, with who and how; no secret anywhere in the log.
       const rows = await ctx.database.db.selectFrom('activity_log').selectAll().orderBy('id').execute();
       const actions = new Set(rows.map((row) => row.action));
-      for (const action of AUDIT_ACTIONS) assert.ok(actions.has(action), `no entry for ${action}`);
+      // The e-mail flows have their entries asserted where they are driven end to end (password-reset-http,
+      // invitations-http: they need the mail outbox and a link from the message).
+      const elsewhere = new Set(['user.password_reset_requested', 'invite.sent', 'invite.resent', 'invite.revoked', 'invite.accepted']);
+      for (const action of AUDIT_ACTIONS) if (!elsewhere.has(action)) assert.ok(actions.has(action), `no entry for ${action}`);
       const everything = JSON.stringify(rows);
       for (const secret of secrets.filter((s) => s.length >= 8)) assert.ok(!everything.includes(secret), `a secret is in the log: ${secret.slice(0, 6)}…`);
 

@@ -45,10 +45,12 @@ for (const kind of DATABASE_KINDS) {
     let owner: TestUser;
     let orgId: number;
     const get = async (path: string) => {
-      fixture.ctx.statements.length = 0;
+      const log = fixture.ctx.statements;
+      assert.ok(log, 'the test context records statements');
+      log.length = 0;
       const res = await fixture.client().get(path, { headers: tokenAuth(owner.token) });
       assert.equal(res.status, 200, res.text);
-      return { body: res.body as Page, statements: [...fixture.ctx.statements] };
+      return { body: res.body as Page, statements: [...log] };
     };
     const members = (query: string) => get(`/api/organizations/${orgId}/memberships?${query}`);
 
