@@ -134,8 +134,8 @@ async function benchDatabase(kind: DatabaseKind, adminUrl: string | undefined): 
     add('lastPageP95', (await latency(target, [large(`page_size=30&page=${lastPage}`), large(`page_size=30&page=${lastPage - 1}`)], fixture.ownerToken, amount)).p95);
   }
   const rssAfterLoad = memoryOf(pid).rss;
-  const users = await bigDownload(target, '/api/users/', fixture.ownerToken);
-  const everyone = await bigDownload(target, large('page_size=-1&contributed_to_projects=1'), fixture.ownerToken);
+  const users = await bigDownload(target, '/api/users/', fixture.ownerToken, scale > 200_000);
+  const everyone = await bigDownload(target, large('page_size=-1&contributed_to_projects=1'), fixture.ownerToken, scale > 200_000);
   // Before the logins: queued logins still stamp their users after autocannon stops.
   const writes = await activityWrites(target, fixture.ownerToken, 10, countWrites);
   const logins = await whoamiDuringLogins(target, fixture, seconds);

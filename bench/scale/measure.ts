@@ -1,7 +1,7 @@
 /** What the scale bench measures, one function per row of the issue's table (each returns numbers, never judges). */
 import { spawnSync } from 'node:child_process';
 import { CLI_PATH, cleanEnv } from '../../test/helpers/cli.js';
-import { fetchTimed, load, median, type LoadResult } from './load.js';
+import { fetchCounted, fetchTimed, load, median, type LoadResult } from './load.js';
 import { memoryOf, OWNER, type Fixture } from './setup.js';
 
 export interface Target {
@@ -28,7 +28,7 @@ export function latency(server: Target, paths: string[], ownerToken: string, amo
  * One unpaginated download (GET /api/users/ or the memberships with page_size=-1) while a probe asks whoami every
  * 5 ms: how long it took, its size, the probe's worst wait, and the server's resident memory at its peak meanwhile.
  */
-export async function bigDownload(server: Target, path: string, ownerToken: string): Promise<{ status: number; seconds: number; megabytes: number; items: number; probeMaxMs: number; probeP99Ms: number; rssPeakMiB: number }> {
+export async function bigDownload(server: Target, path: string, ownerToken: string, countOnly = false): Promise<{ status: number; seconds: number; megabytes: number; items: number; probeMaxMs: number; probeP99Ms: number; rssPeakMiB: number }> {
   let done = false;
   let rssPeak = memoryOf(server.pid).rss;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, memoryOf(server.pid).rss)), 20);
@@ -40,22 +40,24 @@ export async function bigDownload(server: Target, path: string, ownerToken: stri
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
-  const res = await fetchTimed(`${server.base}${path}`, tokenHeader(ownerToken));
+  // Past a few hundred MB the body is only counted (a string that long cannot be held, let alone parsed).
+  const res = countOnly ? { ...(await fetchCounted(`${server.base}${path}`, tokenHeader(ownerToken))), body: '' } : await fetchTimed(`${server.base}${path}`, tokenHeader(ownerToken));
   done = true;
   await probe;
   clearInterval(sampler);
-  let items = 0;
+  let items = -1;
   try {
     const body = JSON.parse(res.body) as unknown[] | { results: unknown[] };
     items = Array.isArray(body) ? body.length : body.results.length;
   } catch {
     items = -1;
   }
+  const bytes = 'bytes' in res ? res.bytes : Buffer.byteLength(res.body);
   const sorted = [...probeTimes].sort((a, b) => a - b);
   return {
     status: res.status,
     seconds: res.ms / 1000,
-    megabytes: Buffer.byteLength(res.body) / 1024 / 1024,
+    megabytes: bytes / 1024 / 1024,
     items,
     probeMaxMs: sorted[sorted.length - 1] ?? 0,
     probeP99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
