@@ -55,7 +55,9 @@ export class UserDirectoryRepository {
 
   /** Users with a membership in the organization, by id: the next `limit` after user `afterId` (keyset). */
   async listAfter(organizationId: number, afterId: number, limit: number): Promise<DirectoryEntry[]> {
-    const rows = await this.base(organizationId).where('m.user_id', '>', afterId).orderBy('m.user_id').limit(limit).execute();
+    // By u.id (equal to m.user_id): SQLite then reads users in rowid order and stops at the limit, where ordering by
+    // m.user_id made it sort every remaining member for each chunk.
+    const rows = await this.base(organizationId).where('u.id', '>', afterId).orderBy('u.id').limit(limit).execute();
     return rows.map((row) => toEntry(row as DirectoryRow));
   }
 

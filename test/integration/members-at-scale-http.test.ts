@@ -130,6 +130,21 @@ for (const kind of DATABASE_KINDS) {
       assert.doesNotMatch(plan, kind === 'sqlite' ? /^SCAN u\b/m : /Seq Scan on users/, plan);
     });
 
+    test('GET /api/users/ streams everyone in chunks, read in user order from an index and cut at the limit, nothing sorted', async () => {
+      const log = fixture.ctx.statements;
+      assert.ok(log);
+      log.length = 0;
+      const res = await fixture.client().get('/api/users/', { headers: tokenAuth(owner.token) });
+      assert.equal(res.status, 200);
+      assert.equal((res.body as unknown[]).length, MEMBERS + 1);
+      const chunks = log.filter((s) => /"u"\."id" >/.test(s.sql) && /limit/i.test(s.sql));
+      assert.ok(chunks.length >= MEMBERS / 500, `${chunks.length} chunk statements`);
+      assert.ok(Math.max(...log.map(parameterCount)) <= MAX_PARAMETERS);
+      const plan = await planOf(fixture, kind, chunks[Math.floor(chunks.length / 2)] as Statement);
+      assert.equal(sorts(kind, plan), false, `the plan sorts:\n${plan}`);
+      assert.doesNotMatch(plan, kind === 'sqlite' ? /^SCAN m\b/m : /Seq Scan on organization_members/, plan);
+    });
+
     test('page_size beyond the cap is cut to it; page_size=-1 is everyone', async () => {
       const capped = await members('page_size=2000000&page=2');
       assert.equal(capped.body.results.length, 0, 'a page of 1,000,000 holds everyone on page 1, so page 2 is empty');

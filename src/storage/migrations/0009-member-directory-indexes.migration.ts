@@ -23,6 +23,9 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .on('users')
     .expression(sql`(last_activity is null), last_activity desc, id desc`)
     .execute();
+  // GET /api/users/ reads an organization's members by user id, 500 after the last one: a range of this index, where
+  // the one on organization_id alone (ordered by row id) made every chunk sort all the members after it.
+  await db.schema.createIndex('organization_members_org_user_idx').on('organization_members').columns(['organization_id', 'user_id']).execute();
   // The index above on username alone is served by the new (username, id) one.
   await db.schema.dropIndex('users_username_idx').execute();
   await t.createUserSearchIndex(db);
