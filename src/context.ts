@@ -12,7 +12,9 @@ import { stderrLogger, type Logger } from '#src/ports/logger.port.js';
 import type { MailTransport } from '#src/ports/mailer.port.js';
 import { systemContext } from '#src/policies/action-context.js';
 import { ActorResolver } from '#src/policies/actor-resolver.js';
+import { CachedReads } from '#src/repositories/cached-reads.js';
 import { createRepositories, type Repositories } from '#src/repositories/index.js';
+import { ReadCache } from '#src/repositories/read-cache.js';
 import { AccountService } from '#src/services/account.service.js';
 import { ActivityLogService } from '#src/services/activity-log.service.js';
 import { ActivityService } from '#src/services/activity.service.js';
@@ -74,6 +76,11 @@ export interface AppContext {
   services: Services;
   mailer: OutboxMailer;
   clock: Clock;
+  /**
+   * Starts trusting the read cache: listens to the database's change feed (servers do; one-shot commands read the
+   * database every time and need no listener).
+   */
+  startCaching(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,15 +144,23 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     throw error;
   }
   const clock = options.clock ?? systemClock;
+  const cache = new ReadCache(database.changes);
   const logger = options.logger ?? stderrLogger;
-  const repos = createRepositories(database.db);
+  // A write outside a unit of work (housekeeping, tests) has already committed when its repository names the tags.
+  const changedNow = (...tags: string[]): void => {
+    cache.invalidate(tags);
+    database.changes.publish(database.db, tags).catch((error: unknown) => logger.error({ err: error }, 'announcing a change failed'));
+  };
+  const repos = createRepositories(database.db, { changed: changedNow, userSearchCandidates: database.userSearchCandidates });
+  const reads = new CachedReads(repos, cache);
   const { smtp } = config.mail;
   const transport = options.mailTransport ?? (smtp ? new SmtpMailTransport(smtp) : undefined);
   const mailer = new OutboxMailer(repos, transport, config.mail.from, clock, logger);
   const deps: ServiceDeps = {
     repos,
-    uow: createUnitOfWork(database.db, database, logger, clock),
-    actors: new ActorResolver(repos),
+    uow: createUnitOfWork(database.db, database, logger, clock, cache),
+    reads,
+    actors: new ActorResolver(reads),
     clock,
     config,
     logger,
@@ -173,6 +188,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     services,
     mailer,
     clock,
+    startCaching: () => database.changes.subscribe({ onTags: (tags) => cache.invalidate(tags), onReset: () => cache.clear() }),
     close: async () => {
       await mailer.stop();
       await database.close();

@@ -61,6 +61,8 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
     },
   });
   app.decorate('ctx', ctx);
+  // A server keeps the hot reads cached, kept current by the database's change feed.
+  await ctx.startCaching();
   // Every route declares who may call it; one that does not is a bug caught at start-up (and by a test). Checked once
   // all are registered: plugins' own routes (static files, API docs) get theirs from a hook of their scope.
   const routes: RouteOptions[] = [];

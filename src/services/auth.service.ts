@@ -53,26 +53,26 @@ export class AuthService {
 
   /** The user of a legacy `Token` key, with Label Studio's 401 messages. */
   async userForLegacyToken(key: string): Promise<UserRow> {
-    const { repos } = this.deps;
+    const { reads } = this.deps;
     const userId = await this.services.legacyTokens.userIdForKey(key);
-    const user = userId === undefined ? undefined : await repos.users.findById(userId);
+    const user = userId === undefined ? undefined : await reads.user(userId);
     if (!user) throw new AppError('auth.invalid_token', 'Invalid token.');
     if (!user.is_active) throw new AppError('auth.invalid_token', 'User inactive or deleted.');
     // Without an active organization the key authenticates, and authorization answers 403 for everything.
     if (user.active_organization_id === null) return user;
-    const org = await repos.organizations.findById(user.active_organization_id);
+    const org = await reads.organization(user.active_organization_id);
     if (!org?.legacy_api_tokens_enabled) throw new AppError('auth.invalid_token', LEGACY_DISABLED_MESSAGE);
     return user;
   }
 
   /** The user of a valid `Bearer` access token, when the organization allows personal access tokens. */
   async userForAccessToken(token: string): Promise<UserRow | undefined> {
-    const { repos, clock, secrets } = this.deps;
+    const { reads, clock, secrets } = this.deps;
     const claims = verifyJwt(token, secrets.jwtKey, Math.floor(clock.now().getTime() / 1000));
     if (claims?.token_type !== 'access') return undefined;
-    const user = await repos.users.findById(claims.user_id);
+    const user = await reads.user(claims.user_id);
     if (!user?.is_active || user.active_organization_id === null) return undefined;
-    const org = await repos.organizations.findById(user.active_organization_id);
+    const org = await reads.organization(user.active_organization_id);
     return org?.api_tokens_enabled ? user : undefined;
   }
 

@@ -36,20 +36,26 @@ export class SessionService {
 
   /** The live session and its active user, or undefined (expired sessions are removed). */
   async resolve(cookieValue: string): Promise<ResolvedSession | undefined> {
-    const { repos, uow } = this.deps;
+    const { repos, reads, uow } = this.deps;
     const idHash = hashId(cookieValue);
-    const session = await repos.sessions.find(idHash);
+    let session = await reads.session(idHash);
     if (!session) return undefined;
     const now = this.deps.clock.now();
+    // A cached row may predate another server's touch: only the stored row decides that a session has expired.
+    if (new Date(session.expires_at) <= now) session = await repos.sessions.find(idHash);
+    if (!session) return undefined;
     if (new Date(session.expires_at) <= now) {
       await uow.run(systemContext('session expiry'), (tx) => tx.repos.sessions.delete(idHash));
       return undefined;
     }
-    const user = await repos.users.findById(session.user_id);
+    const user = await reads.user(session.user_id);
     if (!user || !user.is_active) return undefined;
     if (now.getTime() - new Date(session.last_seen_at).getTime() >= TOUCH_INTERVAL_MS) {
+      const lastSeenAt = now.toISOString();
       const expiresAt = this.#expiry(new Date(session.created_at), now).toISOString();
-      await uow.run(systemContext('session activity'), (tx) => tx.repos.sessions.touch(idHash, now.toISOString(), expiresAt));
+      await uow.run(systemContext('session activity'), (tx) => tx.repos.sessions.touch(idHash, lastSeenAt, expiresAt));
+      // The cached row is this server's copy of the stored one: keep it in step rather than reading it again.
+      Object.assign(session, { last_seen_at: lastSeenAt, expires_at: expiresAt });
     }
     return { session, user };
   }

@@ -138,7 +138,10 @@ for (const kind of DATABASE_KINDS) {
       // Every action: found, with who and how; no secret anywhere in the log.
       const rows = await ctx.database.db.selectFrom('activity_log').selectAll().orderBy('id').execute();
       const actions = new Set(rows.map((row) => row.action));
-      for (const action of AUDIT_ACTIONS) assert.ok(actions.has(action), `no entry for ${action}`);
+      // The e-mail flows have their entries asserted where they are driven end to end (password-reset-http,
+      // invitations-http: they need the mail outbox and a link from the message).
+      const elsewhere = new Set(['user.password_reset_requested', 'invite.sent', 'invite.resent', 'invite.revoked', 'invite.accepted']);
+      for (const action of AUDIT_ACTIONS) if (!elsewhere.has(action)) assert.ok(actions.has(action), `no entry for ${action}`);
       const everything = JSON.stringify(rows);
       for (const secret of secrets.filter((s) => s.length >= 8)) assert.ok(!everything.includes(secret), `a secret is in the log: ${secret.slice(0, 6)}…`);
 

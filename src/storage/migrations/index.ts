@@ -6,6 +6,7 @@ import * as portsAndSealedInvites from '#src/storage/migrations/0003-ports-and-s
 import * as rolesAndActivityLog from '#src/storage/migrations/0004-roles-and-activity-log.migration.js';
 import * as labelStudioImport from '#src/storage/migrations/0005-label-studio-import.migration.js';
 import * as accountRecoveryMail from '#src/storage/migrations/0006-account-recovery-mail.migration.js';
+import * as memberDirectoryIndexes from '#src/storage/migrations/0009-member-directory-indexes.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0004-roles-and-activity-log', rolesAndActivityLog],
   ['0005-label-studio-import', labelStudioImport],
   ['0006-account-recovery-mail', accountRecoveryMail],
+  ['0009-member-directory-indexes', memberDirectoryIndexes],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */
