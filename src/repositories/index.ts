@@ -14,6 +14,7 @@ import { PersonalAccessTokenRepository } from '#src/repositories/personal-access
 import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
 import { StoredFileRepository } from '#src/repositories/stored-file.repository.js';
+import { TwoFactorRepository } from '#src/repositories/two-factor.repository.js';
 import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
@@ -34,6 +35,7 @@ export interface Repositories {
   activityLog: ActivityLogRepository;
   permissionOverrides: OrganizationPermissionRepository;
   labelStudioImport: LabelStudioImportRepository;
+  twoFactor: TwoFactorRepository;
 }
 
 /** Repositories over a database handle or a transaction (the unit of work binds them to its transaction). */
@@ -55,5 +57,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     activityLog: new ActivityLogRepository(db),
     permissionOverrides: new OrganizationPermissionRepository(db),
     labelStudioImport: new LabelStudioImportRepository(db),
+    twoFactor: new TwoFactorRepository(db),
   };
 }
