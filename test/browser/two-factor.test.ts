@@ -62,7 +62,8 @@ async function enrolOn(page: Page, shot?: string) {
 /** Logs out once the page is idle: a request still in flight would answer 401 and navigate on its own. */
 async function logOut(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await logOut(page);
+  await page.goto('/logout');
+  await page.waitForURL((url) => url.pathname === '/user/login/');
 }
 
 /** The login form, then the second page with `code`. */
