@@ -18,6 +18,14 @@ export interface CliOptions {
   userToken?: string;
   enableLegacyApiToken?: boolean;
   noBrowser?: boolean;
+  /** `start`'s mail flags (Django's EMAIL_* settings); the password only from the environment. */
+  emailHost?: string;
+  emailPort?: string;
+  emailHostUser?: string;
+  emailUseTls?: boolean;
+  emailUseSsl?: boolean;
+  emailTimeout?: string;
+  fromEmail?: string;
 }
 
 /** Where the database is and how many connections a server process may hold. */
@@ -65,9 +73,27 @@ export interface SessionConfig {
   secureCookies: boolean;
 }
 
+/** How mail leaves this server: an SMTP relay, configured with Django's EMAIL_* names. */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** Empty: no authentication. */
+  user: string;
+  password: string;
+  /** `starttls` (EMAIL_USE_TLS, required), `tls` (EMAIL_USE_SSL, implicit TLS) or `none` (plain, as Django without either). */
+  security: 'starttls' | 'tls' | 'none';
+  timeoutSeconds: number;
+}
+
 export interface MailConfig {
   /** Sender of every message (FROM_EMAIL). */
   from: string;
+  /** Undefined when EMAIL_HOST is not set: features that need mail say to ask an administrator. */
+  smtp: SmtpConfig | undefined;
+  /** Seconds a password-reset link works (PASSWORD_RESET_TIMEOUT, Django's name). */
+  passwordResetSeconds: number;
+  /** Days an e-mail invitation may be accepted (LABEL_STUDIO_INVITE_EXPIRY_DAYS). */
+  inviteExpiryDays: number;
 }
 
 export interface FilesConfig {
@@ -213,6 +239,59 @@ function resolveFileStore(env: Env, problems: string[]): FilesConfig['store'] {
   return 'local';
 }
 
+/** Django's e-mail settings: the bare name, or with Label Studio's prefixes. */
+function emailEnv(env: Env, name: string): string | undefined {
+  return getEnv(env, name) ?? (env[name] || undefined);
+}
+
+function resolveWhole(raw: string | undefined, name: string, fallback: number, range: [number, number], problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range[0] || value > range[1]) {
+    problems.push(`${name} must be a whole number from ${range[0]} to ${range[1]} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function flagOrBool(flag: boolean | undefined, env: Env, name: string, problems: string[]): boolean {
+  if (flag) return true;
+  const raw = emailEnv(env, name);
+  if (raw === undefined) return false;
+  const value = parseBool(raw);
+  if (value === undefined) problems.push(`${name} must be true/false, yes/no, on/off or 1/0 (got "${raw}")`);
+  return value ?? false;
+}
+
+/** SMTP from `start`'s flags and EMAIL_* variables; none without a host. Links in mail need the public URL (--host). */
+function resolveSmtp(options: CliOptions, env: Env, publicHost: string, problems: string[]): SmtpConfig | undefined {
+  const host = options.emailHost ?? emailEnv(env, 'EMAIL_HOST');
+  const useTls = flagOrBool(options.emailUseTls, env, 'EMAIL_USE_TLS', problems);
+  const useSsl = flagOrBool(options.emailUseSsl, env, 'EMAIL_USE_SSL', problems);
+  if (!host) return undefined;
+  if (useTls && useSsl) problems.push('EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS) are mutually exclusive: set one');
+  // Never the request's Host header: a forged one would send reset and invitation links to another site.
+  if (!publicHost) problems.push('EMAIL_HOST is set but the public URL is not: set --host or LABEL_STUDIO_HOST (links in e-mails use it)');
+  const security = useSsl ? 'tls' : useTls ? 'starttls' : 'none';
+  return {
+    host,
+    port: resolveWhole(options.emailPort ?? emailEnv(env, 'EMAIL_PORT'), 'EMAIL_PORT', security === 'tls' ? 465 : security === 'starttls' ? 587 : 25, [1, 65535], problems),
+    user: options.emailHostUser ?? emailEnv(env, 'EMAIL_HOST_USER') ?? '',
+    password: emailEnv(env, 'EMAIL_HOST_PASSWORD') ?? '',
+    security,
+    timeoutSeconds: resolveWhole(options.emailTimeout ?? emailEnv(env, 'EMAIL_TIMEOUT'), 'EMAIL_TIMEOUT', 30, [1, 600], problems),
+  };
+}
+
+function resolveMail(options: CliOptions, env: Env, publicHost: string, problems: string[]): MailConfig {
+  return {
+    from: options.fromEmail || env.FROM_EMAIL || getEnv(env, 'FROM_EMAIL') || 'Label Studio <noreply@localhost>',
+    smtp: resolveSmtp(options, env, publicHost, problems),
+    passwordResetSeconds: resolveWhole(emailEnv(env, 'PASSWORD_RESET_TIMEOUT'), 'PASSWORD_RESET_TIMEOUT', 3600, [60, 7 * 24 * 3600], problems),
+    inviteExpiryDays: resolveWhole(getEnv(env, 'INVITE_EXPIRY_DAYS'), 'LABEL_STUDIO_INVITE_EXPIRY_DAYS', 7, [1, 365], problems),
+  };
+}
+
 /** Resolves the whole configuration at once; every problem is reported together in one error. */
 export function resolveConfig(options: CliOptions, env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -222,13 +301,14 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
   if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
     problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
   }
+  const publicHost = options.host ?? getEnv(env, 'HOST') ?? '';
   const config: AppConfig = {
     dataDir,
     logLevel: LOG_LEVELS.includes(logLevelRaw as LogLevel) ? (logLevelRaw as LogLevel) : 'WARNING',
     database: { url: resolveDatabaseUrl(options, env, dataDir, problems), poolSize: resolvePoolSize(env, problems) },
     server: {
       port: resolvePort(options, env, problems),
-      host: options.host ?? getEnv(env, 'HOST') ?? '',
+      host: publicHost,
       internalHost: options.internalHost ?? '0.0.0.0',
       noBrowser: options.noBrowser === true,
       trustedProxies: resolveTrustedProxies(env, problems),
@@ -250,7 +330,7 @@ export function resolveConfig(options: CliOptions, env: Env = process.env): AppC
       inactivitySeconds: resolveSeconds(env, 'MAX_TIME_BETWEEN_ACTIVITY', 5 * 24 * 3600, problems),
       secureCookies: env.SESSION_COOKIE_SECURE !== undefined && parseBool(env.SESSION_COOKIE_SECURE) === true,
     },
-    mail: { from: env.FROM_EMAIL || 'Label Studio <noreply@localhost>' },
+    mail: resolveMail(options, env, publicHost, problems),
     files: { store: resolveFileStore(env, problems) },
   };
   if (problems.length > 0) {

@@ -3,6 +3,7 @@ import { DatabaseAttemptCounter } from '#src/adapters/database-attempt-counter.a
 import { DatabaseFileStore } from '#src/adapters/database-file-store.adapter.js';
 import { LocalFileStore } from '#src/adapters/local-file-store.adapter.js';
 import { OutboxMailer } from '#src/adapters/outbox-mailer.adapter.js';
+import { SmtpMailTransport } from '#src/adapters/smtp-transport.adapter.js';
 import { loadInstanceSecret } from '#src/auth/instance-secret.js';
 import { deriveKey, SecretBox } from '#src/auth/secret-box.js';
 import { systemClock, type Clock } from '#src/clock.js';
@@ -19,6 +20,8 @@ import { AuthService } from '#src/services/auth.service.js';
 import { AvatarService } from '#src/services/avatar.service.js';
 import { BootstrapService } from '#src/services/bootstrap.service.js';
 import { HotkeysService } from '#src/services/hotkeys.service.js';
+import { InvitationAcceptanceService } from '#src/services/invitation-acceptance.service.js';
+import { InvitationService } from '#src/services/invitation.service.js';
 import { JwtSettingsService } from '#src/services/jwt-settings.service.js';
 import { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { MemberAdminService } from '#src/services/member-admin.service.js';
@@ -27,6 +30,7 @@ import { MembershipService } from '#src/services/membership.service.js';
 import { OperatorService } from '#src/services/operator.service.js';
 import { PermissionService } from '#src/services/permission.service.js';
 import { OrganizationService } from '#src/services/organization.service.js';
+import { PasswordResetService } from '#src/services/password-reset.service.js';
 import { PersonalTokenService } from '#src/services/personal-token.service.js';
 import { ProfileService } from '#src/services/profile.service.js';
 import { ProjectService } from '#src/services/project.service.js';
@@ -59,6 +63,9 @@ export interface Services {
   projects: ProjectService;
   /** The operator at the command line (`label-studio users …`, `audit …`). */
   operator: OperatorService;
+  passwordResets: PasswordResetService;
+  invitations: InvitationService;
+  invitationAcceptance: InvitationAcceptanceService;
   /** Two-factor sign-in: one's own enrolment, the login's second step, the organization's requirement and resets. */
   twoFactor: TwoFactorService;
   twoFactorLogin: TwoFactorLoginService;
@@ -80,7 +87,10 @@ export interface AppContext {
 export interface ContextOptions extends DatabaseOptions {
   clock?: Clock;
   logger?: Logger;
-  /** How mail leaves this server; without one, features that need mail say to ask an administrator. */
+  /**
+   * How mail leaves this server (default: SMTP when EMAIL_HOST is configured); without one, features that need mail
+   * say to ask an administrator.
+   */
   mailTransport?: MailTransport;
   /** Called with the migrations just applied (the CLI reports "Initializing database.."). */
   onMigrated?: (applied: string[]) => void;
@@ -118,6 +128,9 @@ function buildServices(deps: ServiceDeps): Services {
     hotkeys: new HotkeysService(deps),
     projects: new ProjectService(deps),
     operator: new OperatorService(deps, { accounts, members, lifecycle, activityLog }),
+    passwordResets: new PasswordResetService(deps, accounts),
+    invitations: new InvitationService(deps),
+    invitationAcceptance: new InvitationAcceptanceService(deps, accounts, sessions),
     twoFactor,
     twoFactorLogin,
     twoFactorAdmin: new TwoFactorAdminService(deps),
@@ -138,7 +151,9 @@ export async function createContext(config: AppConfig, options: ContextOptions =
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? stderrLogger;
   const repos = createRepositories(database.db);
-  const mailer = new OutboxMailer(repos, options.mailTransport, config.mail.from, clock, logger);
+  const { smtp } = config.mail;
+  const transport = options.mailTransport ?? (smtp ? new SmtpMailTransport(smtp) : undefined);
+  const mailer = new OutboxMailer(repos, transport, config.mail.from, clock, logger);
   const deps: ServiceDeps = {
     repos,
     uow: createUnitOfWork(database.db, database, logger, clock),
@@ -151,6 +166,8 @@ export async function createContext(config: AppConfig, options: ContextOptions =
       inviteTokens: new SecretBox(secret, 'invite-token'),
       twoFactor: new SecretBox(secret, 'two-factor'),
       jwtKey: deriveKey(secret, 'jwt'),
+      passwordResets: new SecretBox(secret, 'password-reset'),
+      emailInvites: new SecretBox(secret, 'email-invite'),
     },
     mailer,
     files:
@@ -170,7 +187,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     mailer,
     clock,
     close: async () => {
-      mailer.stop();
+      await mailer.stop();
       await database.close();
     },
   };

@@ -22,6 +22,9 @@ const POLL_MS = 30_000;
 export class OutboxMailer implements Mailer {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** A wake-up arrived while a run was going: its message may have committed after the run last looked. */
+  #again = false;
+  #stopped = false;
 
   constructor(
     private readonly repos: Repositories,
@@ -52,28 +55,53 @@ export class OutboxMailer implements Mailer {
     tx.afterCommit(async () => void this.flush());
   }
 
-  /** Delivers every due message; resolves when the outbox has nothing due. One run at a time per process. */
+  /**
+   * Delivers every due message; resolves when the outbox has nothing due. One run at a time per process: a wake-up
+   * during a run makes it look once more before it ends, so a message committed meanwhile is not left to the timer.
+   */
   flush(): Promise<void> {
-    this.#running ??= this.#deliverDue().finally(() => (this.#running = undefined));
+    if (this.#stopped) return Promise.resolve();
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.#again = false;
+        await this.#deliverDue();
+      } while (this.#again && !this.#stopped);
+    };
+    this.#running = run()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'mail outbox run failed'))
+      .finally(() => (this.#running = undefined));
     return this.#running;
   }
 
-  /** Starts polling for due messages (the server does; one-shot CLI commands do not). */
+  /** Starts the drainer: due messages are looked for now and every 30 s (the server does; one-shot CLI commands do not). */
   start(): void {
     if (!this.transport || this.#timer) return;
+    this.#stopped = false;
     this.#timer = setInterval(() => void this.flush(), POLL_MS);
     this.#timer.unref();
+    void this.flush();
   }
 
-  stop(): void {
+  /**
+   * Stops the drainer: no new run starts, the message being handed over finishes (its lease would otherwise hold it
+   * back for two minutes), then the transport's connections close.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#running;
+    await this.transport?.close?.();
   }
 
   async #deliverDue(): Promise<void> {
     const transport = this.transport;
     if (!transport) return;
-    for (;;) {
+    while (!this.#stopped) {
       const now = this.clock.now();
       const message = await this.repos.mailOutbox.claimNext(now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString());
       if (!message) return;

@@ -37,6 +37,13 @@ function buildProgram(): Command {
     .description('start the server (the default command)')
     .argument('[project_name]', 'accepted for compatibility; projects live in the database')
     .option('--init', 'create the start-up user first, as init does')
+    .option('--email-host <host>', 'SMTP server that sends the mail (env EMAIL_HOST); without one, no mail is sent')
+    .option('--email-port <port>', 'SMTP port (env EMAIL_PORT; default 25, 587 with --email-use-tls, 465 with --email-use-ssl)')
+    .option('--email-host-user <user>', 'SMTP user name (env EMAIL_HOST_USER; the password only from EMAIL_HOST_PASSWORD)')
+    .option('--email-use-tls', 'require STARTTLS (env EMAIL_USE_TLS)')
+    .option('--email-use-ssl', 'implicit TLS from the first byte (env EMAIL_USE_SSL)')
+    .option('--email-timeout <seconds>', 'SMTP connection and command timeout (env EMAIL_TIMEOUT, default 30)')
+    .option('--from-email <address>', 'sender of every message (env FROM_EMAIL)')
     .action(run<{ init?: boolean }>(async (o) => (await import('#src/cli/commands/start.command.js')).startCommand(o)));
 
   program

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'user.password_changed',
   'user.password_reset',
+  'user.password_reset_requested',
   'user.two_factor_enabled',
   'user.two_factor_disabled',
   'user.two_factor_reset',
@@ -35,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'organization.token_settings_changed',
   'organization.two_factor_requirement_changed',
   'invite.link_reset',
+  'invite.sent',
+  'invite.resent',
+  'invite.revoked',
+  'invite.accepted',
   'token.legacy_reset',
   'token.created',
   'token.rotated',
@@ -43,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'project.tasks_imported',
   'project.annotation_created',
   'import.completed',
+  'activity_log.purged',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -19,7 +19,10 @@ import { activityLogRoutes } from '#src/http/routes/activity-log.routes.js';
 import { authPagesRoutes } from '#src/http/routes/auth-pages.routes.js';
 import { currentUserRoutes } from '#src/http/routes/current-user.routes.js';
 import { healthRoutes } from '#src/http/routes/health.routes.js';
+import { invitationPagesRoutes } from '#src/http/routes/invitation-pages.routes.js';
+import { invitationRoutes } from '#src/http/routes/invitation.routes.js';
 import { organizationRoutes } from '#src/http/routes/organization.routes.js';
+import { passwordResetRoutes } from '#src/http/routes/password-reset.routes.js';
 import { projectRoutes } from '#src/http/routes/project.routes.js';
 import { tokenRoutes } from '#src/http/routes/token.routes.js';
 import { twoFactorPagesRoutes } from '#src/http/routes/two-factor-pages.routes.js';
@@ -101,10 +104,13 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
 
   await app.register(healthRoutes);
   await app.register(authPagesRoutes);
+  await app.register(passwordResetRoutes);
+  await app.register(invitationPagesRoutes);
   await app.register(twoFactorPagesRoutes);
   await app.register(currentUserRoutes);
   await app.register(userRoutes);
   await app.register(organizationRoutes);
+  await app.register(invitationRoutes);
   await app.register(tokenRoutes);
   await app.register(projectRoutes);
   await app.register(activityLogRoutes);

@@ -2,15 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rotateCsrfCookie, secureCookies } from '#src/http/csrf.js';
 import { SESSION_COOKIE } from '#src/http/plugins/auth.plugin.js';
 
-/** Hands the browser its new session (kept across browser restarts when asked) and a fresh CSRF token. */
-export function setSessionCookie(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, value: string, keepLoggedIn: boolean): void {
-  reply.setCookie(SESSION_COOKIE, value, {
+/**
+ * Sets the cookie of a session just started (login, its second step, an accepted invitation): HttpOnly, SameSite=Lax,
+ * Secure over HTTPS, kept across browser restarts for the session's maximum age unless the login asked otherwise; the
+ * CSRF token is replaced, so one planted before is worthless after.
+ */
+export function setSessionCookie(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cookie: string, keepLoggedIn = true): void {
+  reply.setCookie(SESSION_COOKIE, cookie, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: secureCookies(app, request),
     ...(keepLoggedIn ? { maxAge: app.ctx.config.sessions.maxAgeSeconds } : {}),
   });
-  // A token planted in the browser before login is worthless after it.
   rotateCsrfCookie(app, request, reply);
 }

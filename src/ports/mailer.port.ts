@@ -21,4 +21,6 @@ export interface Mailer {
 /** The wire: hands one message to a mail server (SMTP), or records it (tests). Throws when it could not. */
 export interface MailTransport {
   deliver(message: MailMessage & { from: string }): Promise<void>;
+  /** Releases connections (the server is shutting down). */
+  close?(): Promise<void>;
 }

@@ -54,6 +54,17 @@ export class ActivityLogRepository {
   }
 
   /** Deletes entries older than `before` (the retention setting); returns how many. */
+  /** How many entries older than `before` each organization has (what a purge is about to delete). */
+  async countBeforeByOrganization(before: string): Promise<Array<{ organizationId: number | null; count: number }>> {
+    const rows = await this.db
+      .selectFrom('activity_log')
+      .select(['organization_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('created_at', '<', before)
+      .groupBy('organization_id')
+      .execute();
+    return rows.map((row) => ({ organizationId: row.organization_id, count: Number(row.n) }));
+  }
+
   async deleteBefore(before: string): Promise<number> {
     const result = await this.db.deleteFrom('activity_log').where('created_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -3,6 +3,7 @@ import type { Database } from '#src/storage/schema.js';
 import { ActivityLogRepository } from '#src/repositories/activity-log.repository.js';
 import { AuthAttemptRepository } from '#src/repositories/auth-attempt.repository.js';
 import { ContributionRepository } from '#src/repositories/contribution.repository.js';
+import { InvitationRepository } from '#src/repositories/invitation.repository.js';
 import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.repository.js';
 import { LabelStudioImportRepository } from '#src/repositories/label-studio-import.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
@@ -10,6 +11,7 @@ import { MailOutboxRepository } from '#src/repositories/mail-outbox.repository.j
 import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import { OrganizationPermissionRepository } from '#src/repositories/organization-permission.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
+import { PasswordResetRepository } from '#src/repositories/password-reset.repository.js';
 import { PersonalAccessTokenRepository } from '#src/repositories/personal-access-token.repository.js';
 import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
@@ -35,6 +37,8 @@ export interface Repositories {
   activityLog: ActivityLogRepository;
   permissionOverrides: OrganizationPermissionRepository;
   labelStudioImport: LabelStudioImportRepository;
+  passwordResets: PasswordResetRepository;
+  invitations: InvitationRepository;
   twoFactor: TwoFactorRepository;
 }
 
@@ -57,6 +61,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     activityLog: new ActivityLogRepository(db),
     permissionOverrides: new OrganizationPermissionRepository(db),
     labelStudioImport: new LabelStudioImportRepository(db),
+    passwordResets: new PasswordResetRepository(db),
+    invitations: new InvitationRepository(db),
     twoFactor: new TwoFactorRepository(db),
   };
 }

@@ -232,4 +232,9 @@ export class MembershipRepository {
   async markDeleted(membershipId: number, at: string): Promise<void> {
     await this.db.updateTable('organization_members').set({ deleted_at: at, updated_at: at }).where('id', '=', membershipId).execute();
   }
+
+  /** Brings a removed member back with a role (an e-mail invitation accepted). */
+  async restore(membershipId: number, role: RoleCode, at: string): Promise<void> {
+    await this.db.updateTable('organization_members').set({ role, deleted_at: null, updated_at: at }).where('id', '=', membershipId).execute();
+  }
 }

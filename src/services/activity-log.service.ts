@@ -1,6 +1,6 @@
 import { AUDIT_ACTIONS } from '#src/domain/audit.js';
 import { AppError } from '#src/errors.js';
-import { systemContext, type MemberContext } from '#src/policies/action-context.js';
+import { systemContext, type ActionContext, type MemberContext } from '#src/policies/action-context.js';
 import type { ActivityLogFilter } from '#src/repositories/activity-log.repository.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { ActivityLogRow } from '#src/storage/schema.js';
@@ -80,10 +80,22 @@ export class ActivityLogService {
     }
   }
 
-  /** Deletes entries older than the retention period (LABEL_STUDIO_ACTIVITY_LOG_RETENTION_DAYS; 0 keeps everything). */
-  async purge(days = this.deps.config.security.activityLogRetentionDays): Promise<number> {
+  /**
+   * Deletes entries older than the retention period (LABEL_STUDIO_ACTIVITY_LOG_RETENTION_DAYS; 0 keeps everything).
+   * Each organization that lost entries gets one `activity_log.purged` entry saying how many and up to when, in the
+   * same transaction: a log that shrinks says so itself.
+   */
+  async purge(days = this.deps.config.security.activityLogRetentionDays, ctx: ActionContext = systemContext('activity log retention')): Promise<number> {
     if (days <= 0) return 0;
     const before = new Date(this.deps.clock.now().getTime() - days * 86_400_000).toISOString();
-    return this.deps.uow.run(systemContext('activity log retention'), (tx) => tx.repos.activityLog.deleteBefore(before));
+    return this.deps.uow.run(ctx, async (tx) => {
+      const counts = await tx.repos.activityLog.countBeforeByOrganization(before);
+      const deleted = await tx.repos.activityLog.deleteBefore(before);
+      for (const { organizationId, count } of counts) {
+        if (organizationId === null) continue;
+        await tx.record({ action: 'activity_log.purged', organizationId, details: { deleted: count, before, retention_days: days } });
+      }
+      return deleted;
+    });
   }
 }

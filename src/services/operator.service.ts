@@ -240,7 +240,7 @@ export class OperatorService {
    * Deletes activity-log entries older than `days` (default: the configured retention), in every organization, as
    * the server's hourly purge does. Zero would mean "keep everything", so it is refused rather than read as "all".
    */
-  async purgeActivityLog(days?: number): Promise<{ days: number; deleted: number }> {
+  async purgeActivityLog(ctx: ActionContext, days?: number): Promise<{ days: number; deleted: number }> {
     const keep = days ?? this.deps.config.security.activityLogRetentionDays;
     if (!Number.isInteger(keep) || keep < 1) {
       const why =
@@ -249,7 +249,7 @@ export class OperatorService {
           : 'Give a whole number of days to keep, at least 1.';
       throw AppError.validation({ days: [why] });
     }
-    return { days: keep, deleted: await this.services.activityLog.purge(keep) };
+    return { days: keep, deleted: await this.services.activityLog.purge(keep, ctx) };
   }
 
   private async changeRole(ctx: ActionContext, member: OperatorMember, newRole: RoleCode): Promise<RoleChange> {

@@ -19,6 +19,10 @@ export interface Secrets {
   twoFactor: SecretBox;
   /** Signs personal access tokens and access tokens (HS256). */
   jwtKey: Buffer;
+  /** Keyed hashes of password-reset links (and of the password hash they were issued for). */
+  passwordResets: SecretBox;
+  /** Keyed hashes of e-mail invitation links. */
+  emailInvites: SecretBox;
 }
 
 /**

@@ -258,6 +258,40 @@ export interface LabelStudioImportIdTable {
   target_id: number;
 }
 
+/** A password-reset link, by the keyed hash of its secret; single use, time-limited. */
+export interface PasswordResetTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  /** Keyed hash of the password hash when the link was made: a password changed since makes it useless. */
+  password_fingerprint: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** `pending` until accepted or revoked; a pending one past `expires_at` is expired (never stored as such). */
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked';
+
+/** An e-mail invitation to an organization, in a role; the link's secret is kept only as a keyed hash. */
+export interface EmailInvitationTable {
+  id: Generated<number>;
+  organization_id: number;
+  email: string;
+  role: RoleCode;
+  token_hash: string;
+  status: InvitationStatus;
+  invited_by_id: number | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  last_sent_at: string;
+  send_count: number;
+  accepted_at: string | null;
+  accepted_user_id: number | null;
+  revoked_at: string | null;
+}
+
 /** Tables whose integer `id` the database numbers (a sequence on PostgreSQL, AUTOINCREMENT on SQLite). */
 export type IdTable = 'users' | 'organizations' | 'organization_members' | 'projects' | 'tasks' | 'annotations';
 
@@ -282,6 +316,8 @@ export interface Database {
   activity_log: ActivityLogTable;
   label_studio_import_sources: LabelStudioImportSourceTable;
   label_studio_import_ids: LabelStudioImportIdTable;
+  password_reset_tokens: PasswordResetTokenTable;
+  email_invitations: EmailInvitationTable;
   user_two_factor: UserTwoFactorTable;
   two_factor_recovery_codes: TwoFactorRecoveryCodeTable;
   two_factor_challenges: TwoFactorChallengeTable;
@@ -340,3 +376,5 @@ export type UserTwoFactorRow = Selectable<UserTwoFactorTable>;
 export type TwoFactorChallengeRow = Selectable<TwoFactorChallengeTable>;
 export type ActivityLogRow = Selectable<ActivityLogTable>;
 export type NewActivityLog = Insertable<ActivityLogTable>;
+export type PasswordResetTokenRow = Selectable<PasswordResetTokenTable>;
+export type EmailInvitationRow = Selectable<EmailInvitationTable>;

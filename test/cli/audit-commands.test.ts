@@ -161,13 +161,21 @@ for (const kind of DATABASE_KINDS) {
       const before = await fixture.ctx.repos.activityLog.count({ organizationId });
 
       assert.deepEqual(jsonOf(cli.run(['audit', 'purge', '--days', '30', '--json'])), { days: 30, deleted: 2 });
-      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId }), before - 2);
+      // The purge leaves its own entry: who purged, how many, up to when.
+      const purges = await fixture.ctx.repos.activityLog.list({ organizationId, actions: ['activity_log.purged'] }, 10, 0);
+      assert.equal(purges.length, 1);
+      assert.equal(purges[0]?.auth_method, 'cli');
+      assert.equal(purges[0]?.request_url, 'label-studio audit purge');
+      const { deleted, retention_days } = JSON.parse(purges[0]?.details ?? '{}') as Record<string, unknown>;
+      assert.deepEqual({ deleted, retention_days }, { deleted: 2, retention_days: 30 });
+      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId }), before - 2 + 1);
       assert.deepEqual(jsonOf(cli.run(['audit', 'purge', '--days', '30', '--json'])), { days: 30, deleted: 0 });
+      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId, actions: ['activity_log.purged'] }), 1, 'a purge that deleted nothing leaves no entry');
 
       const configured = operatorCli(fixture, { LABEL_STUDIO_ACTIVITY_LOG_RETENTION_DAYS: '5' }).run(['audit', 'purge']);
       assert.equal(configured.status, 0, configured.stderr);
       assert.equal(configured.stdout, 'Deleted 1 activity-log entry older than 5 days (every organization).\n');
-      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId }), before - 3);
+      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId }), before - 3 + 2);
 
       const unset = cli.run(['audit', 'purge']);
       assert.equal(unset.status, 1);
@@ -177,7 +185,7 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(refused.status, 1, days);
         assert.match(refused.stderr, /option '--days <n>' argument '.*' is invalid\. Give a whole number, at least 1\./, days);
       }
-      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId }), before - 3, 'refusals deleted nothing');
+      assert.equal(await fixture.ctx.repos.activityLog.count({ organizationId }), before - 3 + 2, 'refusals deleted nothing');
     });
 
     if (kind === 'sqlite') {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { generate } from 'otplib';
 import { AUDIT_ACTIONS } from '#src/domain/audit.js';
+import type { MailMessage } from '#src/ports/mailer.port.js';
 import { runCli } from '../helpers/cli.js';
 import { LS_SECRET_KEY } from '../helpers/label-studio-fixture.js';
 import { fixtureSource } from '../helpers/label-studio-import.js';
@@ -28,7 +29,9 @@ const THROUGH_THE_SERVICE = new Set(['user.password_changed']);
 
 for (const kind of DATABASE_KINDS) {
   describe(`the activity log records every state-changing action [${kind}]`, { skip: skipReason(kind) }, () => {
-    const fixture = useTestServer(kind);
+    // Mail is recorded rather than sent (the SMTP path has its own tests): invitations and reset links need a transport.
+    const delivered: MailMessage[] = [];
+    const fixture = useTestServer(kind, {}, { mailTransport: { deliver: async (message) => void delivered.push(message) } });
 
     test('each audited action has its entry — who, how, from where — with secrets redacted; a refused change leaves none', async () => {
       const { ctx } = fixture;
@@ -124,6 +127,29 @@ for (const kind of DATABASE_KINDS) {
       await enrol(second);
       assert.equal((await second.post('/api/current-user/two-factor/disable', { json: { password: 'admin-password-1' } })).status, 204);
 
+      // E-mail: invitations sent, resent, revoked and accepted; a password reset asked for.
+      const tokenMailedTo = async (email: string) => {
+        await ctx.mailer.flush();
+        const token = /token=([\w-]+)/.exec(delivered.filter((m) => m.to === email).at(-1)?.text ?? '')?.[1];
+        assert.ok(token, `a link mailed to ${email}`);
+        secrets.push(token);
+        return token;
+      };
+      await call('POST', '/api/invite/send-email', owner.token, { emails: ['invited@example.com', 'withdrawn@example.com'], role: 'AN' });
+      await call('POST', '/api/invite/revoke', owner.token, { email: 'withdrawn@example.com' });
+      await call('POST', '/api/invite/resend', owner.token, { email: 'invited@example.com' });
+      const invited = fixture.client();
+      const acceptLink = `/user/invite/accept/?token=${await tokenMailedTo('invited@example.com')}`;
+      assert.equal((await invited.get(acceptLink)).status, 200);
+      const accepted = await invited.post(acceptLink, { form: { password: 'invited-password-4', csrfmiddlewaretoken: invited.cookies.get('csrftoken') ?? '' } });
+      assert.equal(accepted.status, 303, accepted.text);
+      const forgetful = fixture.client();
+      await forgetful.get('/user/password-reset/');
+      const asked = await forgetful.post('/user/password-reset/', { form: { email: admin.email, csrfmiddlewaretoken: forgetful.cookies.get('csrftoken') ?? '' } });
+      assert.equal(asked.status, 200, asked.text);
+      await tokenMailedTo(admin.email);
+      secrets.push('invited-password-4');
+
       // Projects: created, tasks imported, an annotation.
       const project = await call('POST', '/api/projects/', newKey, { title: 'Logged project' }, 201);
       const imported = await call('POST', `/api/projects/${project.id as number}/import?return_task_ids=true`, newKey, [{ text: 'x' }], 201);
@@ -143,6 +169,12 @@ for (const kind of DATABASE_KINDS) {
       const moved = runCli(['import-label-studio', '--data-dir', ctx.dataDir, ...dbArgs, '--from', source.from], dbEnv);
       assert.equal(moved.status, 0, moved.stdout + moved.stderr);
       secrets.push(LS_SECRET_KEY);
+      // Retention: an entry from two months ago purged from the CLI, which leaves an entry of its own.
+      const aged = { ...(await ctx.database.db.selectFrom('activity_log').selectAll().where('organization_id', '=', orgId).orderBy('id').executeTakeFirstOrThrow()) };
+      const { id: _agedId, ...agedRow } = aged;
+      await ctx.database.db.insertInto('activity_log').values({ ...agedRow, created_at: new Date(Date.now() - 60 * 86_400_000).toISOString() }).execute();
+      const purged = runCli(['audit', 'purge', '--data-dir', ctx.dataDir, ...dbArgs, '--days', '30'], dbEnv);
+      assert.equal(purged.status, 0, purged.stdout + purged.stderr);
       secrets.push('a-reset-password-2', readFileSync(join(ctx.dataDir, 'secret_key'), 'utf8').trim());
       const acting = await actingAs(ctx, await ctx.services.accounts.getById(owner.user.id));
       await ctx.services.accounts.setPassword(acting, owner.user.id, 'a-changed-password-3', { checkRules: true });

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import { withContext } from '#src/cli/cli-context.js';
+import { cliContext } from '#src/policies/action-context.js';
 import type { ParsedOptions } from '#src/cli/command-runner.js';
 import { printJson } from '#src/cli/json-output.js';
 import type { CliOptions } from '#src/config.js';
@@ -105,7 +106,7 @@ export function auditExportCommand(options: Options): Promise<number> {
 /** `audit purge [--days N]`: entries older than N days go, in every organization (default: the configured retention). */
 export function auditPurgeCommand(options: Options): Promise<number> {
   return withContext(options, async (ctx) => {
-    const { days, deleted } = await ctx.services.operator.purgeActivityLog(options.days);
+    const { days, deleted } = await ctx.services.operator.purgeActivityLog(cliContext('audit purge'), options.days);
     if (options.json) printJson({ days, deleted });
     else process.stdout.write(`Deleted ${deleted} activity-log entr${deleted === 1 ? 'y' : 'ies'} older than ${days} day${days === 1 ? '' : 's'} (every organization).\n`);
     return 0;

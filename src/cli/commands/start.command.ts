@@ -39,10 +39,20 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const url = host || `http://localhost:${port}`;
   process.stdout.write(`Label Studio accounts server is running at ${url} (listening on ${internalHost}:${port}). Quit with CTRL+C.\n`);
   if (!noBrowser) openBrowser(url);
-  // Mail left in the outbox (by this server before a restart, or by another one that crashed) goes out from here too.
+  // The outbox drainer: mail left in the outbox (by this server before a restart, or by another one that crashed) goes
+  // out from here too; it stops with the server (ctx.close), after the message in hand.
   ctx.mailer.start();
-  // The activity log keeps entries for the retention period (if one is set): purged now and every hour.
-  const purge = (): void => void ctx.services.activityLog.purge().catch((error: unknown) => process.stderr.write(`Activity log purge failed: ${String(error)}\n`));
+  if (ctx.config.mail.smtp) {
+    const { host: smtpHost, port: smtpPort, security } = ctx.config.mail.smtp;
+    process.stdout.write(`Sending e-mail through ${smtpHost}:${smtpPort} (${security === 'none' ? 'no TLS' : security.toUpperCase()}).\n`);
+  } else {
+    process.stdout.write('E-mail is not configured (EMAIL_HOST): password resets and invitations by e-mail are off.\n');
+  }
+  // The activity log keeps entries for the retention period (if one is set), and used-up reset links go: now and every hour.
+  const purge = (): void => {
+    void ctx.services.activityLog.purge().catch((error: unknown) => process.stderr.write(`Activity log purge failed: ${String(error)}\n`));
+    void ctx.services.passwordResets.purgeExpired().catch((error: unknown) => process.stderr.write(`Reset link purge failed: ${String(error)}\n`));
+  };
   purge();
   setInterval(purge, 3_600_000).unref();
   closeOnSignals(app, () => ctx.close());

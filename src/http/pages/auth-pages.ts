@@ -32,6 +32,7 @@ export function loginPage(model: LoginPageModel): string {
 <form method="post" action="${model.action}" novalidate>${formHead(model.csrfToken, errors, model.email, 'username')}
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <p class="hint"><a href="/user/password-reset/">Forgot password?</a></p>
   <label class="check"><input type="checkbox" name="persist_session" value="on" checked> Keep me logged in this browser</label>
   <button type="submit">Log in</button>
 </form>

@@ -5,6 +5,7 @@ import * as tokensProjects from '#src/storage/migrations/0002-tokens-projects.mi
 import * as portsAndSealedInvites from '#src/storage/migrations/0003-ports-and-sealed-invites.migration.js';
 import * as rolesAndActivityLog from '#src/storage/migrations/0004-roles-and-activity-log.migration.js';
 import * as labelStudioImport from '#src/storage/migrations/0005-label-studio-import.migration.js';
+import * as accountRecoveryMail from '#src/storage/migrations/0006-account-recovery-mail.migration.js';
 import * as twoFactor from '#src/storage/migrations/0008-two-factor.migration.js';
 
 interface MigrationModule {
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0003-ports-and-sealed-invites', portsAndSealedInvites],
   ['0004-roles-and-activity-log', rolesAndActivityLog],
   ['0005-label-studio-import', labelStudioImport],
+  ['0006-account-recovery-mail', accountRecoveryMail],
   ['0008-two-factor', twoFactor],
 ];
 

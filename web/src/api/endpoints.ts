@@ -12,6 +12,9 @@ import type {
   DefaultRoleChange,
   DefaultRoleSaved,
   Invite,
+  InvitationPage,
+  InviteByEmail,
+  InviteResult,
   JsonOf,
   LegacyToken,
   ListedToken,
@@ -32,6 +35,7 @@ import type {
   RevokeToken,
   RoleChange,
   RoleCode,
+  SendInvites,
   TokenSettings,
   TokenSettingsChanges,
   TwoFactorCode,
@@ -137,6 +141,11 @@ export const api = {
 
   invite: () => http.get<Invite>('/invite'),
   resetInvite: () => http.post<JsonOf<'/api/invite/reset-token', 'post'>>('/invite/reset-token'),
+  /** Open e-mail invitations (pending and expired), most recently sent first. */
+  openInvitations: (signal?: AbortSignal) => http.get<InvitationPage>('/invite/invitations', { status: 'pending,expired', page: 1, page_size: 100 }, signal),
+  sendInvites: (emails: string[], role: RoleCode) => http.post<InviteResult>('/invite/send-email', { emails, role } satisfies SendInvites),
+  resendInvitation: (email: string) => http.post<InviteResult>('/invite/resend', { email } satisfies InviteByEmail),
+  revokeInvitation: (email: string) => http.post<InviteResult>('/invite/revoke', { email } satisfies InviteByEmail),
 
   updateUser: (id: number, fields: UserChanges) =>
     http.patch<User>(`/users/${id}/`, fields),

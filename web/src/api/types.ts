@@ -98,6 +98,12 @@ export type ActivityEntry = ActivityLogPage['data'][number];
 export type ActivityLogQuery = QueryOf<'/api/activity-logs/', 'get'>;
 export type ActivityExportFormat = NonNullable<QueryOf<'/api/activity-logs/export', 'get'>['format']>;
 export type Invite = JsonOf<'/api/invite', 'get'>;
+/** E-mail invitations of the active organization, with whether this server can send mail and the roles the caller may invite as. */
+export type InvitationPage = JsonOf<'/api/invite/invitations', 'get'>;
+export type Invitation = InvitationPage['results'][number];
+export type SendInvites = JsonBodyOf<'/api/invite/send-email', 'post'>;
+export type InviteByEmail = JsonBodyOf<'/api/invite/revoke', 'post'>;
+export type InviteResult = JsonOf<'/api/invite/send-email', 'post'>;
 
 export type TokenSettings = JsonOf<'/api/jwt/settings', 'get'>;
 export type TokenSettingsChanges = JsonBodyOf<'/api/jwt/settings', 'post'>;

@@ -4,12 +4,23 @@ import type { Invite } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage, Spinner } from '../../components/feedback';
 import { copyText } from '../../lib/clipboard';
+import { InviteByEmail } from './invite-by-email';
+
+interface InviteDialogProps {
+  open: boolean;
+  onClose: () => void;
+  /** Whether the server can send e-mail (undefined while unknown). */
+  emailEnabled: boolean | undefined;
+  invitableRoles: readonly string[];
+  onInvited: () => void;
+}
 
 /**
- * "Invite people": shows the current invite link (GET /api/invite). Opening it never rotates the token — Label
- * Studio's newer dialog does, silently breaking links already sent; here only "Reset Link" does.
+ * "Invite people": e-mail invitations in a role, and the current invite link (GET /api/invite). Opening it never
+ * rotates the token — Label Studio's newer dialog does, silently breaking links already sent; here only "Reset Link"
+ * does.
  */
-export function InviteDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function InviteDialog({ open, onClose, emailEnabled, invitableRoles, onInvited }: InviteDialogProps) {
   const [invite, setInvite] = useState<Invite>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<'load' | 'reset' | undefined>();
@@ -72,6 +83,7 @@ export function InviteDialog({ open, onClose }: { open: boolean; onClose: () => 
         </>
       }
     >
+      <InviteByEmail emailEnabled={emailEnabled} roles={invitableRoles} onSent={onInvited} />
       <label htmlFor="invite-link" className="field__label">
         Invite link
       </label>

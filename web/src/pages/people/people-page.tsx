@@ -12,6 +12,7 @@ import { useSearchBox } from '../../lib/use-search-box';
 import { useSession } from '../../session';
 import { OrganizationTabs } from '../organization/organization-tabs';
 import { BulkRoleBar, BulkReportView, type BulkReport } from './bulk-role-bar';
+import { InvitationsSection } from './invitations-section';
 import { InviteDialog } from './invite-dialog';
 import { PendingNotice } from './pending-notice';
 import { PeopleTable, type Selection, type Sort } from './people-table';
@@ -59,6 +60,12 @@ export function PeoplePage() {
     [orgId, canChangeRoles],
   );
   const organization = useAsync(async () => (orgId && canChangeRoles ? api.organization(orgId) : undefined), [orgId, canChangeRoles]);
+  // E-mail invitations not accepted yet, for those who may invite (listed under the members, sent from Add People).
+  const canInvite = can('organizations.invite');
+  const invitations = useAsync(
+    (signal) => (orgId && canInvite ? api.openInvitations(signal) : Promise.resolve(undefined)),
+    [orgId, canInvite],
+  );
   const approvalRole = activationRole(organization.data?.default_role);
 
   const { reload: reloadMembers } = members;
@@ -250,8 +257,15 @@ export function PeoplePage() {
           <UserPanel orgId={orgId} userId={selectedId} source={panelSource} onClose={closePanel} actions={actions} activationRole={approvalRole} />
         )}
       </div>
+      {canInvite && <InvitationsSection page={invitations.data} error={invitations.error} onChanged={invitations.reload} />}
       {actions.dialog}
-      <InviteDialog open={dialog === 'invite'} onClose={() => setDialog(undefined)} />
+      <InviteDialog
+        open={dialog === 'invite'}
+        onClose={() => setDialog(undefined)}
+        emailEnabled={invitations.data?.email_enabled}
+        invitableRoles={invitations.data?.invitable_roles ?? []}
+        onInvited={invitations.reload}
+      />
       <TokenSettingsDialog open={dialog === 'settings'} onClose={() => setDialog(undefined)} />
     </div>
   );

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '#src/errors.js';
+import { ensureCsrfCookie } from '#src/http/csrf.js';
+import type { FieldErrors } from '#src/http/pages/auth-pages.js';
+import {
+  INVITATION_PAGE_PATH,
+  invitationConfirmPage,
+  invitationInvalidPage,
+  invitationAccountPage,
+  invitationSignupPage,
+  invitationWrongAccountPage,
+} from '#src/http/pages/invitation-pages.js';
+import { AFTER_LOGIN } from '#src/http/redirects.js';
+import { op, resource } from '#src/http/route.js';
+import { setSessionCookie } from '#src/http/session-cookie.js';
+
+const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
+const FormBody = Type.Record(Type.String(), Type.Unknown());
+const HTML = { hide: true } as const;
+const LOGIN_PATH = '/user/login/';
+
+/** The link's secret is in the query string: never indexed, never sent on as a Referer. */
+function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
+  return reply
+    .status(status)
+    .header('Referrer-Policy', 'no-referrer')
+    .header('X-Robots-Tag', 'noindex, nofollow')
+    .type('text/html; charset=utf-8')
+    .send(page);
+}
+
+const isInvalidInvitation = (error: unknown): error is AppError => error instanceof AppError && error.code === 'auth.invite_invalid';
+
+/**
+ * The page an e-mail invitation links to: create the account (no account for the address yet), accept and then log
+ * in (one exists), or accept while signed in as it. Server-rendered, no script.
+ */
+export async function invitationPagesRoutes(app: FastifyInstance): Promise<void> {
+  const { invitationAcceptance } = app.ctx.services;
+  const selfLink = (token: string) => `${INVITATION_PAGE_PATH}?${new URLSearchParams({ token }).toString()}`;
+
+  resource(app, INVITATION_PAGE_PATH, {
+    GET: op({
+      access: 'optional',
+      noStore: true,
+      schema: { ...HTML, querystring: TokenQuery },
+      handler: async (request, reply) => {
+        const token = request.query.token ?? '';
+        try {
+          const { invitation, organization, account } = await invitationAcceptance.inspect(token);
+          const facts = { organization: organization.title, role: invitation.role, email: invitation.email };
+          const { principal } = request.action;
+          if (principal && principal.email.toLowerCase() !== invitation.email) {
+            return sendPage(reply, invitationWrongAccountPage({ ...facts, signedInAs: principal.email }));
+          }
+          const csrfToken = ensureCsrfCookie(app, request, reply);
+          if (principal) return sendPage(reply, invitationConfirmPage({ ...facts, csrfToken, action: selfLink(token) }));
+          if (account) return sendPage(reply, invitationAccountPage({ ...facts, csrfToken, action: selfLink(token) }));
+          return sendPage(reply, invitationSignupPage({ ...facts, csrfToken, action: selfLink(token) }));
+        } catch (error) {
+          if (isInvalidInvitation(error)) return sendPage(reply, invitationInvalidPage(error.detail), error.status);
+          throw error;
+        }
+      },
+    }),
+    POST: op({
+      access: 'optional',
+      noStore: true,
+      schema: { ...HTML, querystring: TokenQuery, body: FormBody },
+      handler: async (request, reply) => {
+        const token = request.query.token ?? '';
+        const password = typeof request.body.password === 'string' ? request.body.password : '';
+        try {
+          if (request.action.principal) {
+            await invitationAcceptance.acceptAsSignedIn(request.action, token);
+            return reply.redirect(AFTER_LOGIN, 303);
+          }
+          if ((await invitationAcceptance.inspect(token)).account) {
+            await invitationAcceptance.acceptForAccount(request.action, token);
+            return reply.redirect(LOGIN_PATH, 303);
+          }
+          const { sessionCookie } = await invitationAcceptance.acceptAsNewAccount(request.action, token, password);
+          setSessionCookie(app, request, reply, sessionCookie);
+          return reply.redirect(AFTER_LOGIN, 303);
+        } catch (error) {
+          if (isInvalidInvitation(error)) return sendPage(reply, invitationInvalidPage(error.detail), error.status);
+          if (!(error instanceof AppError) || !error.validationErrors) throw error;
+          const errors: FieldErrors = Object.fromEntries(Object.entries(error.validationErrors).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+          const { invitation, organization } = await invitationAcceptance.inspect(token);
+          const facts = { organization: organization.title, role: invitation.role, email: invitation.email };
+          return sendPage(reply, invitationSignupPage({ ...facts, csrfToken: ensureCsrfCookie(app, request, reply), action: selfLink(token), errors }), 400);
+        }
+      },
+    }),
+  });
+}
