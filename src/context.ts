@@ -38,6 +38,9 @@ import { ProfileService } from '#src/services/profile.service.js';
 import { ProjectService } from '#src/services/project.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import { SessionService } from '#src/services/session.service.js';
+import { TwoFactorAdminService } from '#src/services/two-factor-admin.service.js';
+import { TwoFactorLoginService } from '#src/services/two-factor-login.service.js';
+import { TwoFactorService } from '#src/services/two-factor.service.js';
 import { createUnitOfWork } from '#src/services/unit-of-work.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
@@ -65,6 +68,10 @@ export interface Services {
   passwordResets: PasswordResetService;
   invitations: InvitationService;
   invitationAcceptance: InvitationAcceptanceService;
+  /** Two-factor sign-in: one's own enrolment, the login's second step, the organization's requirement and resets. */
+  twoFactor: TwoFactorService;
+  twoFactorLogin: TwoFactorLoginService;
+  twoFactorAdmin: TwoFactorAdminService;
 }
 
 export interface AppContext {
@@ -106,6 +113,8 @@ function buildServices(deps: ServiceDeps): Services {
   const members = new MemberAdminService(deps, accounts, profiles);
   const lifecycle = new MemberLifecycleService(deps, memberships);
   const activityLog = new ActivityLogService(deps);
+  const twoFactor = new TwoFactorService(deps, accounts);
+  const twoFactorLogin = new TwoFactorLoginService(deps, twoFactor);
   return {
     accounts,
     profiles,
@@ -119,7 +128,7 @@ function buildServices(deps: ServiceDeps): Services {
     jwtSettings: new JwtSettingsService(deps),
     bootstrap: new BootstrapService(deps, { accounts, organizations, legacyTokens }),
     sessions,
-    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens }),
+    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens, twoFactorLogin }),
     activity: new ActivityService(deps),
     activityLog,
     avatars: new AvatarService(deps, profiles),
@@ -129,6 +138,9 @@ function buildServices(deps: ServiceDeps): Services {
     passwordResets: new PasswordResetService(deps, accounts),
     invitations: new InvitationService(deps),
     invitationAcceptance: new InvitationAcceptanceService(deps, accounts, sessions),
+    twoFactor,
+    twoFactorLogin,
+    twoFactorAdmin: new TwoFactorAdminService(deps),
   };
 }
 
@@ -167,6 +179,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     secrets: {
       legacyTokens: new SecretBox(secret, 'legacy-token'),
       inviteTokens: new SecretBox(secret, 'invite-token'),
+      twoFactor: new SecretBox(secret, 'two-factor'),
       jwtKey: deriveKey(secret, 'jwt'),
       passwordResets: new SecretBox(secret, 'password-reset'),
       emailInvites: new SecretBox(secret, 'email-invite'),

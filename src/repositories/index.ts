@@ -17,6 +17,7 @@ import { PersonalAccessTokenRepository } from '#src/repositories/personal-access
 import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
 import { StoredFileRepository } from '#src/repositories/stored-file.repository.js';
+import { TwoFactorRepository } from '#src/repositories/two-factor.repository.js';
 import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
@@ -39,6 +40,7 @@ export interface Repositories {
   labelStudioImport: LabelStudioImportRepository;
   passwordResets: PasswordResetRepository;
   invitations: InvitationRepository;
+  twoFactor: TwoFactorRepository;
 }
 
 export interface RepositoryOptions {
@@ -70,5 +72,6 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
     labelStudioImport: new LabelStudioImportRepository(db),
     passwordResets: new PasswordResetRepository(db),
     invitations: new InvitationRepository(db),
+    twoFactor: new TwoFactorRepository(db),
   };
 }

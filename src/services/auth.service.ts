@@ -11,6 +11,7 @@ import type { LegacyTokenService } from '#src/services/legacy-token.service.js';
 import { DEFAULT_ORGANIZATION_TITLE, type OrganizationService } from '#src/services/organization.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { SessionService } from '#src/services/session.service.js';
+import type { TwoFactorLoginService } from '#src/services/two-factor-login.service.js';
 import type { Tx } from '#src/services/unit-of-work.js';
 import type { UserRow } from '#src/storage/schema.js';
 
@@ -33,6 +34,13 @@ export interface LoginResult {
   sessionCookie: string;
 }
 
+/** A right password of a user with two-factor sign-in: no session yet, a pending login waiting for a code. */
+export interface SecondFactorRequired {
+  user: UserRow;
+  /** Value for the pending-login cookie the second page reads. */
+  challengeCookie: string;
+}
+
 /** A sign-up: logged in at once, or (an organization whose default role is pending) waiting for approval. */
 export type SignupResult = (LoginResult & { pending: false }) | { user: UserRow; pending: true };
 
@@ -42,6 +50,7 @@ export interface AuthCollaborators {
   organizations: OrganizationService;
   sessions: SessionService;
   legacyTokens: LegacyTokenService;
+  twoFactorLogin: TwoFactorLoginService;
 }
 
 /** Proving who someone is: tokens, login, sign-up, logout. */
@@ -81,7 +90,7 @@ export class AuthService {
    * removed from every organization cannot log in (Label Studio let them back in), and a deactivated or pending one
    * is told so.
    */
-  async login(ctx: ActionContext, email: string, password: string, keepLoggedIn: boolean): Promise<LoginResult> {
+  async login(ctx: ActionContext, email: string, password: string, keepLoggedIn: boolean): Promise<LoginResult | SecondFactorRequired> {
     const normalized = normalizeEmail(email);
     if (normalized.length > 255) throw AppError.validation({ email: ['Email is too long'] });
     const user = await this.services.accounts.verifyCredentials(ctx, normalized, password);
@@ -101,12 +110,34 @@ export class AuthService {
       }
       return this.#refuse(ctx, normalized, invalid(), user);
     }
+    // Second factor: a user with two-factor sign-in gets a pending login, and the session opens only with a right
+    // code (loginWithSecondFactor).
+    const challengeCookie = await this.services.twoFactorLogin.challenge(ctx, user, active.organization_id, keepLoggedIn);
+    if (challengeCookie !== undefined) return { user, challengeCookie };
     const sessionCookie = await this.deps.uow.run(ctx, async (tx) => {
       const cookie = await this.#startSession(tx, user.id, active.organization_id, keepLoggedIn);
       await tx.record({ action: 'auth.logged_in', actor: { id: user.id, email: user.email }, organizationId: active.organization_id, target: { type: 'user', id: user.id } });
       return cookie;
     });
     return { user: await this.services.accounts.getById(user.id), sessionCookie };
+  }
+
+  /**
+   * The login's second step: the code (or a recovery code) for a pending login. Right, the session opens in the same
+   * transaction that spends the code; wrong, the failure is counted and logged, then refused.
+   */
+  async loginWithSecondFactor(ctx: ActionContext, challengeCookie: string | undefined, code: string): Promise<LoginResult & { keepLoggedIn: boolean }> {
+    const outcome = await this.deps.uow.run(ctx, async (tx) => {
+      const passed = await this.services.twoFactorLogin.pass(tx, challengeCookie, code);
+      if (!passed.ok) return passed;
+      const { user, organizationId } = passed;
+      const sessionCookie = await this.#startSession(tx, user.id, organizationId, passed.keepLoggedIn);
+      await tx.record({ action: 'auth.logged_in', actor: { id: user.id, email: user.email }, organizationId, target: { type: 'user', id: user.id }, details: { second_factor: passed.method } });
+      return { ok: true as const, userId: user.id, sessionCookie, keepLoggedIn: passed.keepLoggedIn };
+    });
+    if (!outcome.ok) throw outcome.refusal;
+    const { sessionCookie, keepLoggedIn } = outcome;
+    return { user: await this.services.accounts.getById(outcome.userId), sessionCookie, keepLoggedIn };
   }
 
   /** Web sign-up (§5.1): invite-token gating, the password rule, membership, then a logged-in session. */

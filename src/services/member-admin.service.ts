@@ -185,6 +185,7 @@ export class MemberAdminService {
     await tx.repos.legacyTokens.deleteForUser(userId);
     await tx.repos.personalTokens.deleteForUser(userId);
     await tx.repos.sessions.deleteForUser(userId);
+    await tx.repos.twoFactor.deleteForUser(userId);
     if (user.avatar) await this.deps.files.remove(tx, user.avatar);
     await tx.record({
       action: 'user.deleted',

@@ -16,6 +16,8 @@ export interface Secrets {
   legacyTokens: SecretBox;
   /** Seals organization invite tokens the same way. */
   inviteTokens: SecretBox;
+  /** Seals TOTP secrets (encrypted) and hashes recovery codes (keyed lookup hash). */
+  twoFactor: SecretBox;
   /** Signs personal access tokens and access tokens (HS256). */
   jwtKey: Buffer;
   /** Keyed hashes of password-reset links (and of the password hash they were issued for). */

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { generate } from 'otplib';
 import { AUDIT_ACTIONS } from '#src/domain/audit.js';
+import type { MailMessage } from '#src/ports/mailer.port.js';
 import { runCli } from '../helpers/cli.js';
 import { LS_SECRET_KEY } from '../helpers/label-studio-fixture.js';
 import { fixtureSource } from '../helpers/label-studio-import.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { actingAs, buildMember, buildOwner, inviteTokenOf } from '../helpers/factories.js';
-import { bearerAuth, tokenAuth } from '../helpers/http-client.js';
+import { bearerAuth, tokenAuth, type HttpClient } from '../helpers/http-client.js';
 import { solidPng } from '../helpers/png.js';
 import { useTestServer } from '../helpers/test-server.js';
 
@@ -27,7 +29,9 @@ const THROUGH_THE_SERVICE = new Set(['user.password_changed']);
 
 for (const kind of DATABASE_KINDS) {
   describe(`the activity log records every state-changing action [${kind}]`, { skip: skipReason(kind) }, () => {
-    const fixture = useTestServer(kind);
+    // Mail is recorded rather than sent (the SMTP path has its own tests): invitations and reset links need a transport.
+    const delivered: MailMessage[] = [];
+    const fixture = useTestServer(kind, {}, { mailTransport: { deliver: async (message) => void delivered.push(message) } });
 
     test('each audited action has its entry — who, how, from where — with secrets redacted; a refused change leaves none', async () => {
       const { ctx } = fixture;
@@ -95,6 +99,56 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await api.post('/api/token/blacklist/', { json: { refresh: rotated } })).status, 204);
       const newKey = (await call('POST', '/api/current-user/reset-token/', admin.token, undefined, 201)).token as string;
       secrets.push(pat, access, rotated, newKey);
+
+      // Two-factor sign-in: enrolled, a wrong code and a recovery code at login, new recovery codes, required and not,
+      // reset by the owner, enrolled again and turned off.
+      const totp = async (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) });
+      const enrol = async (client: HttpClient) => {
+        const { secret } = (await client.post('/api/current-user/two-factor/enrolment', { raw: '' })).body as { secret: string };
+        const confirmed = await client.post('/api/current-user/two-factor/enrolment/confirm', { json: { code: await totp(secret) } });
+        assert.equal(confirmed.status, 201, confirmed.text);
+        secrets.push(secret, ...(confirmed.body as { recovery_codes: string[] }).recovery_codes);
+        return (confirmed.body as { recovery_codes: string[] }).recovery_codes;
+      };
+      const adminWeb = fixture.client();
+      assert.equal((await adminWeb.login(admin.email, 'admin-password-1')).status, 302);
+      const [recovery] = await enrol(adminWeb);
+      const second = fixture.client();
+      assert.equal((await second.login(admin.email, 'admin-password-1')).status, 302);
+      const codeForm = (code: string) => ({ form: { code, csrfmiddlewaretoken: second.cookies.get('csrftoken') ?? '' } });
+      assert.equal((await second.post('/user/login/two-factor/', codeForm('not-a-code'))).status, 200);
+      assert.equal((await second.post('/user/login/two-factor/', codeForm(recovery ?? ''))).status, 302);
+      await call('PATCH', `${org}/two-factor`, newKey, { require_two_factor: true });
+      await call('PATCH', `${org}/two-factor`, newKey, { require_two_factor: false });
+      const renewed = await second.post('/api/current-user/two-factor/recovery-codes', { json: { password: 'admin-password-1' } });
+      assert.equal(renewed.status, 201, renewed.text);
+      secrets.push(...(renewed.body as { recovery_codes: string[] }).recovery_codes);
+      await call('DELETE', `${org}/memberships/${admin.user.id}/two-factor`, owner.token, undefined, 204);
+      await enrol(second);
+      assert.equal((await second.post('/api/current-user/two-factor/disable', { json: { password: 'admin-password-1' } })).status, 204);
+
+      // E-mail: invitations sent, resent, revoked and accepted; a password reset asked for.
+      const tokenMailedTo = async (email: string) => {
+        await ctx.mailer.flush();
+        const token = /token=([\w-]+)/.exec(delivered.filter((m) => m.to === email).at(-1)?.text ?? '')?.[1];
+        assert.ok(token, `a link mailed to ${email}`);
+        secrets.push(token);
+        return token;
+      };
+      await call('POST', '/api/invite/send-email', owner.token, { emails: ['invited@example.com', 'withdrawn@example.com'], role: 'AN' });
+      await call('POST', '/api/invite/revoke', owner.token, { email: 'withdrawn@example.com' });
+      await call('POST', '/api/invite/resend', owner.token, { email: 'invited@example.com' });
+      const invited = fixture.client();
+      const acceptLink = `/user/invite/accept/?token=${await tokenMailedTo('invited@example.com')}`;
+      assert.equal((await invited.get(acceptLink)).status, 200);
+      const accepted = await invited.post(acceptLink, { form: { password: 'invited-password-4', csrfmiddlewaretoken: invited.cookies.get('csrftoken') ?? '' } });
+      assert.equal(accepted.status, 303, accepted.text);
+      const forgetful = fixture.client();
+      await forgetful.get('/user/password-reset/');
+      const asked = await forgetful.post('/user/password-reset/', { form: { email: admin.email, csrfmiddlewaretoken: forgetful.cookies.get('csrftoken') ?? '' } });
+      assert.equal(asked.status, 200, asked.text);
+      await tokenMailedTo(admin.email);
+      secrets.push('invited-password-4');
 
       // Projects: created, tasks imported, an annotation.
       const project = await call('POST', '/api/projects/', newKey, { title: 'Logged project' }, 201);

@@ -6,6 +6,7 @@ import * as portsAndSealedInvites from '#src/storage/migrations/0003-ports-and-s
 import * as rolesAndActivityLog from '#src/storage/migrations/0004-roles-and-activity-log.migration.js';
 import * as labelStudioImport from '#src/storage/migrations/0005-label-studio-import.migration.js';
 import * as accountRecoveryMail from '#src/storage/migrations/0006-account-recovery-mail.migration.js';
+import * as twoFactor from '#src/storage/migrations/0008-two-factor.migration.js';
 import * as memberDirectoryIndexes from '#src/storage/migrations/0009-member-directory-indexes.migration.js';
 
 interface MigrationModule {
@@ -20,6 +21,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0004-roles-and-activity-log', rolesAndActivityLog],
   ['0005-label-studio-import', labelStudioImport],
   ['0006-account-recovery-mail', accountRecoveryMail],
+  ['0008-two-factor', twoFactor],
   ['0009-member-directory-indexes', memberDirectoryIndexes],
 ];
 
