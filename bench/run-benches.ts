@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every bench/*.bench.ts, compiled, each in its own process one after the other (they measure
  * time and must not share the machine). Prints each report as it comes, a summary, and exits non-zero when any
- * failed. Arguments keep only the benches whose name contains one of them: `npm run bench -- crash`.
+ * failed. Arguments keep only the benches whose name contains one of them: `npm run bench -- crash`; options (from
+ * the first one starting with `--`) go to every bench run: `npm run bench -- scale --scale 1m`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 const compiledDir = fileURLToPath(new URL('.', import.meta.url));
 // The sources decide what runs, so a bench deleted from bench/ but still compiled in dist/ does not.
 const sourceDir = fileURLToPath(new URL('../../bench/', import.meta.url));
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((arg) => arg.startsWith('--'));
+const filters = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
 
 const names = readdirSync(sourceDir)
   .filter((name) => name.endsWith('.bench.ts'))
@@ -34,7 +38,7 @@ for (const [index, name] of names.entries()) {
     results.push({ name, ok: false, outcome: `not built (${file} missing: run npm run build)`, seconds: 0 });
     continue;
   }
-  const run = spawnSync(process.execPath, [file], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [file, ...options], { stdio: 'inherit' });
   const seconds = (performance.now() - started) / 1000;
   let outcome = run.status === 0 ? 'ok' : `FAILED (exit ${run.status})`;
   if (run.signal) outcome = `FAILED (killed by ${run.signal})`;

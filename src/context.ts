@@ -12,7 +12,9 @@ import { stderrLogger, type Logger } from '#src/ports/logger.port.js';
 import type { MailTransport } from '#src/ports/mailer.port.js';
 import { systemContext } from '#src/policies/action-context.js';
 import { ActorResolver } from '#src/policies/actor-resolver.js';
+import { CachedReads } from '#src/repositories/cached-reads.js';
 import { createRepositories, type Repositories } from '#src/repositories/index.js';
+import { ReadCache } from '#src/repositories/read-cache.js';
 import { AccountService } from '#src/services/account.service.js';
 import { ActivityLogService } from '#src/services/activity-log.service.js';
 import { ActivityService } from '#src/services/activity.service.js';
@@ -40,6 +42,9 @@ import { ProxyAuthService } from '#src/services/proxy-auth.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import { SessionPolicyService } from '#src/services/session-policy.service.js';
 import { SessionService } from '#src/services/session.service.js';
+import { TwoFactorAdminService } from '#src/services/two-factor-admin.service.js';
+import { TwoFactorLoginService } from '#src/services/two-factor-login.service.js';
+import { TwoFactorService } from '#src/services/two-factor.service.js';
 import { createUnitOfWork } from '#src/services/unit-of-work.js';
 import { createDatabase, type DatabaseHandle, type DatabaseOptions } from '#src/storage/database.js';
 
@@ -71,6 +76,10 @@ export interface Services {
   passwordResets: PasswordResetService;
   invitations: InvitationService;
   invitationAcceptance: InvitationAcceptanceService;
+  /** Two-factor sign-in: one's own enrolment, the login's second step, the organization's requirement and resets. */
+  twoFactor: TwoFactorService;
+  twoFactorLogin: TwoFactorLoginService;
+  twoFactorAdmin: TwoFactorAdminService;
 }
 
 export interface AppContext {
@@ -82,6 +91,11 @@ export interface AppContext {
   services: Services;
   mailer: OutboxMailer;
   clock: Clock;
+  /**
+   * Starts trusting the read cache: listens to the database's change feed (servers do; one-shot commands read the
+   * database every time and need no listener).
+   */
+  startCaching(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,6 +123,8 @@ function buildServices(deps: ServiceDeps): Services {
   const members = new MemberAdminService(deps, accounts, profiles);
   const lifecycle = new MemberLifecycleService(deps, memberships);
   const activityLog = new ActivityLogService(deps);
+  const twoFactor = new TwoFactorService(deps, accounts);
+  const twoFactorLogin = new TwoFactorLoginService(deps, twoFactor);
   return {
     accounts,
     profiles,
@@ -126,7 +142,7 @@ function buildServices(deps: ServiceDeps): Services {
     loginThrottle,
     passwordChange: new PasswordChangeService(deps, { accounts, sessions, throttle: loginThrottle }),
     proxyAuth: new ProxyAuthService(deps),
-    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens, loginThrottle }),
+    auth: new AuthService(deps, { accounts, organizations, sessions, legacyTokens, loginThrottle, twoFactorLogin }),
     activity: new ActivityService(deps),
     activityLog,
     avatars: new AvatarService(deps, profiles),
@@ -136,6 +152,9 @@ function buildServices(deps: ServiceDeps): Services {
     passwordResets: new PasswordResetService(deps, accounts),
     invitations: new InvitationService(deps),
     invitationAcceptance: new InvitationAcceptanceService(deps, accounts, sessions),
+    twoFactor,
+    twoFactorLogin,
+    twoFactorAdmin: new TwoFactorAdminService(deps),
   };
 }
 
@@ -151,21 +170,30 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     throw error;
   }
   const clock = options.clock ?? systemClock;
+  const cache = new ReadCache(database.changes);
   const logger = options.logger ?? stderrLogger;
-  const repos = createRepositories(database.db);
+  // A write outside a unit of work (housekeeping, tests) has already committed when its repository names the tags.
+  const changedNow = (...tags: string[]): void => {
+    cache.invalidate(tags);
+    database.changes.publish(database.db, tags).catch((error: unknown) => logger.error({ err: error }, 'announcing a change failed'));
+  };
+  const repos = createRepositories(database.db, { changed: changedNow, userSearchCandidates: database.userSearchCandidates });
+  const reads = new CachedReads(repos, cache);
   const { smtp } = config.mail;
   const transport = options.mailTransport ?? (smtp ? new SmtpMailTransport(smtp) : undefined);
   const mailer = new OutboxMailer(repos, transport, config.mail.from, clock, logger);
   const deps: ServiceDeps = {
     repos,
-    uow: createUnitOfWork(database.db, database, logger, clock),
-    actors: new ActorResolver(repos),
+    uow: createUnitOfWork(database.db, database, logger, clock, cache),
+    reads,
+    actors: new ActorResolver(reads),
     clock,
     config,
     logger,
     secrets: {
       legacyTokens: new SecretBox(secret, 'legacy-token'),
       inviteTokens: new SecretBox(secret, 'invite-token'),
+      twoFactor: new SecretBox(secret, 'two-factor'),
       jwtKey: deriveKey(secret, 'jwt'),
       attemptScopeKey: deriveKey(secret, 'attempt-scope'),
       passwordResets: new SecretBox(secret, 'password-reset'),
@@ -188,6 +216,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     services,
     mailer,
     clock,
+    startCaching: () => database.changes.subscribe({ onTags: (tags) => cache.invalidate(tags), onReset: () => cache.clear() }),
     close: async () => {
       await mailer.stop();
       await database.close();

@@ -19,10 +19,17 @@ const HASH_SLOTS = Math.max(1, availableParallelism());
 let busy = 0;
 const waiting: Array<() => void> = [];
 
+/** Hashes running and waiting now, and the most ever run at once (the limit is HASH_SLOTS). */
+export function hashingLoad(): { running: number; waiting: number; mostRunning: number; slots: number } {
+  return { running: busy, waiting: waiting.length, mostRunning, slots: HASH_SLOTS };
+}
+let mostRunning = 0;
+
 async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
   // A freed slot is handed straight to the next in line, so newcomers never jump the queue.
   if (busy < HASH_SLOTS) busy += 1;
   else await new Promise<void>((resolve) => waiting.push(resolve));
+  mostRunning = Math.max(mostRunning, busy);
   try {
     return await work();
   } finally {

@@ -13,6 +13,7 @@ function positiveInteger(raw: string): number {
 // Each command's module loads only when it runs, so `label-studio user` loads no more code than before.
 const users = () => import('#src/cli/commands/users.command.js');
 const audit = () => import('#src/cli/commands/audit.command.js');
+const twoFactor = () => import('#src/cli/commands/two-factor.command.js');
 
 function organizationOption(command: Command): Command {
   return command.option('--organization <id>', 'organization id (default: the first organization)', positiveInteger);
@@ -69,6 +70,10 @@ export function addUsersCommands(program: Command): void {
     .option('--to <email>', 'the member who becomes the owner')
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
     .action(run<UsersOptions>(async (o) => (await users()).usersTransferOwnershipCommand(o)));
+
+  jsonOption(group.command('reset-2fa').description("turn a user's two-factor sign-in off (lost phone and recovery codes; the owner too)"))
+    .argument('[email]', 'the user (or --username <email>)')
+    .action(run<UsersOptions>(async (o, args) => (await twoFactor()).usersResetTwoFactorCommand(o, args)));
 }
 
 /** `label-studio audit …`: the activity log, exported or purged. */

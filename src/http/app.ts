@@ -11,6 +11,7 @@ import { bodyPlugin } from '#src/http/plugins/body.plugin.js';
 import { envelope, errorsPlugin } from '#src/http/plugins/errors.plugin.js';
 import { AppError } from '#src/errors.js';
 import { headersPlugin } from '#src/http/plugins/headers.plugin.js';
+import { twoFactorGatePlugin } from '#src/http/plugins/two-factor-gate.plugin.js';
 import { ErrorEnvelope } from '#src/http/schemas/common.schema.js';
 import { installValidators } from '#src/http/validator.js';
 import { openApiPlugin, openApiRoutes } from '#src/http/plugins/openapi.plugin.js';
@@ -25,6 +26,8 @@ import { passwordResetRoutes } from '#src/http/routes/password-reset.routes.js';
 import { projectRoutes } from '#src/http/routes/project.routes.js';
 import { sessionRoutes } from '#src/http/routes/session.routes.js';
 import { tokenRoutes } from '#src/http/routes/token.routes.js';
+import { twoFactorPagesRoutes } from '#src/http/routes/two-factor-pages.routes.js';
+import { twoFactorRoutes } from '#src/http/routes/two-factor.routes.js';
 import { userRoutes } from '#src/http/routes/user.routes.js';
 import { webPagesRoutes } from '#src/http/routes/web-pages.routes.js';
 
@@ -62,6 +65,8 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
     },
   });
   app.decorate('ctx', ctx);
+  // A server keeps the hot reads cached, kept current by the database's change feed.
+  await ctx.startCaching();
   // Every route declares who may call it; one that does not is a bug caught at start-up (and by a test). Checked once
   // all are registered: plugins' own routes (static files, API docs) get theirs from a hook of their scope.
   const routes: RouteOptions[] = [];
@@ -97,11 +102,14 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
   // Order matters: the body is read (multipart included) before the auth pipeline checks a form's CSRF field.
   await app.register(bodyPlugin);
   await app.register(authPlugin);
+  // After the auth pipeline: it needs the member it resolved.
+  await app.register(twoFactorGatePlugin);
 
   await app.register(healthRoutes);
   await app.register(authPagesRoutes);
   await app.register(passwordResetRoutes);
   await app.register(invitationPagesRoutes);
+  await app.register(twoFactorPagesRoutes);
   await app.register(currentUserRoutes);
   await app.register(userRoutes);
   await app.register(organizationRoutes);
@@ -110,6 +118,7 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
   await app.register(sessionRoutes);
   await app.register(projectRoutes);
   await app.register(activityLogRoutes);
+  await app.register(twoFactorRoutes);
   await app.register(openApiRoutes);
   await app.register(webPagesRoutes);
   return app;

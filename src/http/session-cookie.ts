@@ -3,17 +3,18 @@ import { rotateCsrfCookie, secureCookies } from '#src/http/csrf.js';
 import { SESSION_COOKIE } from '#src/http/plugins/auth.plugin.js';
 
 /**
- * Sets the cookie of a session just started (an accepted invitation logs the new account in) the way login does:
- * HttpOnly, SameSite=Lax, Secure over HTTPS, kept for the session's maximum age; the CSRF token is replaced, so one
- * planted before is worthless after.
+ * Sets the cookie of a session just started (login, its second step, an accepted invitation): HttpOnly, SameSite=Lax,
+ * Secure over HTTPS, kept across browser restarts for `maxAgeSeconds` (the session policy's maximum age; null when
+ * the login asked not to be kept: a browser-session cookie); the CSRF token is replaced, so one planted before is
+ * worthless after.
  */
-export function setSessionCookie(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cookie: string): void {
+export function setSessionCookie(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cookie: string, maxAgeSeconds: number | null): void {
   reply.setCookie(SESSION_COOKIE, cookie, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: secureCookies(app, request),
-    maxAge: app.ctx.config.sessions.maxAgeSeconds,
+    ...(maxAgeSeconds !== null ? { maxAge: maxAgeSeconds } : {}),
   });
   rotateCsrfCookie(app, request, reply);
 }

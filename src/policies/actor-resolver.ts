@@ -2,7 +2,7 @@ import { AppError } from '#src/errors.js';
 import type { Actor } from '#src/policies/action-context.js';
 import { isConfigurable, roleAllows, type Permission, type PermissionOverrides } from '#src/policies/permissions.js';
 import type { MemberAccess } from '#src/policies/route-access.js';
-import type { Repositories } from '#src/repositories/index.js';
+import type { CachedReads } from '#src/repositories/cached-reads.js';
 import type { MembershipRow, UserRow } from '#src/storage/schema.js';
 
 export const NOT_A_MEMBER_MESSAGE = 'You are not a member of an organization.';
@@ -24,12 +24,12 @@ const actorOf = (user: UserRow, membership: MembershipRow): Actor => ({
 
 /** Finds who a user is in an organization and checks the permission table: the one place authorization happens. */
 export class ActorResolver {
-  constructor(private readonly repos: Repositories) {}
+  constructor(private readonly reads: CachedReads) {}
 
   /** The user as an active member of their active organization (403 otherwise, saying why). */
   async inActiveOrganization(user: UserRow): Promise<Actor> {
     const organizationId = user.active_organization_id;
-    const membership = organizationId === null ? undefined : await this.repos.memberships.find(user.id, organizationId);
+    const membership = organizationId === null ? undefined : await this.reads.membership(user.id, organizationId);
     if (!membership || membership.deleted_at !== null) throw AppError.forbidden(NOT_A_MEMBER_MESSAGE, 'membership.none');
     refuseInactive(membership);
     return actorOf(user, membership);
@@ -40,9 +40,9 @@ export class ActorResolver {
    * organization is 404; someone without a live membership gets 403, or 404 when `outsiders` says so.
    */
   async inOrganization(user: UserRow, organizationId: number, outsiders: 'forbidden' | 'not_found'): Promise<Actor> {
-    const organization = await this.repos.organizations.findById(organizationId);
+    const organization = await this.reads.organization(organizationId);
     if (!organization) throw AppError.notFound();
-    const membership = await this.repos.memberships.find(user.id, organizationId);
+    const membership = await this.reads.membership(user.id, organizationId);
     if (!membership || membership.deleted_at !== null) throw outsiders === 'forbidden' ? AppError.forbidden() : AppError.notFound();
     refuseInactive(membership);
     return actorOf(user, membership);
@@ -68,10 +68,10 @@ export class ActorResolver {
   async overridesFor(organizationId: number, only?: Permission): Promise<PermissionOverrides> {
     if (only !== undefined) {
       if (!isConfigurable(only)) return new Map();
-      const row = await this.repos.permissionOverrides.find(organizationId, only);
+      const row = (await this.reads.permissionOverrides(organizationId)).find((r) => r.permission === only);
       return new Map(row ? [[only, row.roles]] : []);
     }
-    const rows = await this.repos.permissionOverrides.list(organizationId);
+    const rows = await this.reads.permissionOverrides(organizationId);
     return new Map(rows.map((row) => [row.permission, row.roles]));
   }
 }

@@ -16,6 +16,11 @@ export interface MemberAccess {
   organization?: OrganizationScope;
   /** Label Studio's own wording for the refusal, where it has one. */
   denied?: string;
+  /**
+   * Still open to a web session that must first enrol in two-factor sign-in (its organization requires it): the
+   * enrolment endpoints. Every other member route refuses such a session until it has.
+   */
+  duringTwoFactorEnrolment?: true;
 }
 
 /**

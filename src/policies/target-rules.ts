@@ -16,6 +16,8 @@ export const OWN_ROLE_MESSAGE = 'You cannot change your own role.';
 export const OWNER_ROLE_MESSAGE = "The owner's role changes only by transferring ownership.";
 export const OWNER_BY_TRANSFER_MESSAGE = 'There is one owner: make someone the owner by transferring ownership.';
 export const HIGHER_GRANT_MESSAGE = 'You cannot give a role higher than your own.';
+export const OWN_TWO_FACTOR_MESSAGE = 'Turn your own two-factor sign-in off on your Account page.';
+export const OWNER_TWO_FACTOR_MESSAGE = "Only the owner may change their own two-factor sign-in; an operator can reset it with label-studio users reset-2fa.";
 
 /** What the rules need to know about the person acted on. */
 export interface TargetFacts {
@@ -31,7 +33,7 @@ export interface TargetFacts {
 }
 
 /** Who may act on whom. Each rule answers the refusal to raise, or null when the action may go ahead. */
-export type TargetRule = 'change_user' | 'change_role' | 'remove_member' | 'delete_user';
+export type TargetRule = 'change_user' | 'change_role' | 'remove_member' | 'delete_user' | 'reset_two_factor';
 
 const higherRole = (actor: Actor, target: TargetFacts): boolean => ROLE_RANK[target.role] > ROLE_RANK[actor.role];
 
@@ -73,6 +75,16 @@ const RULES: Record<TargetRule, (actor: Actor, target: TargetFacts) => AppError 
     if (target.memberElsewhere) return AppError.forbidden(OTHER_ORGANIZATION_MESSAGE, 'user.in_other_organization');
     return null;
   },
+  /**
+   * Resetting someone's second factor (they enrol again at their next login): never your own (the Account page asks
+   * for your password or a code instead), never the owner's, never a higher role's.
+   */
+  reset_two_factor: (actor, target) => {
+    if (target.userId === actor.user.id) return AppError.forbidden(OWN_TWO_FACTOR_MESSAGE);
+    if (target.role === 'OW') return AppError.forbidden(OWNER_TWO_FACTOR_MESSAGE, 'membership.owner_protected');
+    if (higherRole(actor, target)) return AppError.forbidden(HIGHER_ROLE_MESSAGE);
+    return null;
+  },
 };
 
 /** The refusal `rule` gives for this actor and target, or null. */
@@ -87,13 +99,14 @@ export function assertTarget(rule: TargetRule, actor: Actor, target: TargetFacts
 }
 
 /** What a viewer may do to a member, as the People page offers it. */
-export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete';
+export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete' | 'reset_two_factor';
 
 const ACTION_RULES: ReadonlyArray<readonly [MemberAction, TargetRule, Permission | null]> = [
   ['change_user', 'change_user', null],
   ['change_role', 'change_role', 'members.change_role'],
   ['remove', 'remove_member', 'members.delete'],
   ['delete', 'delete_user', 'users.delete'],
+  ['reset_two_factor', 'reset_two_factor', 'members.two_factor'],
 ];
 
 /**

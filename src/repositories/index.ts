@@ -8,7 +8,8 @@ import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.
 import { LabelStudioImportRepository } from '#src/repositories/label-studio-import.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MailOutboxRepository } from '#src/repositories/mail-outbox.repository.js';
-import { MembershipRepository } from '#src/repositories/membership.repository.js';
+import { MembershipRepository, type UserSearchCandidates } from '#src/repositories/membership.repository.js';
+import type { ChangeSink } from '#src/repositories/read-cache.js';
 import { OrganizationPermissionRepository } from '#src/repositories/organization-permission.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
 import { PasswordResetRepository } from '#src/repositories/password-reset.repository.js';
@@ -17,6 +18,7 @@ import { ProjectRepository } from '#src/repositories/project.repository.js';
 import { SessionPolicyRepository } from '#src/repositories/session-policy.repository.js';
 import { SessionRepository } from '#src/repositories/session.repository.js';
 import { StoredFileRepository } from '#src/repositories/stored-file.repository.js';
+import { TwoFactorRepository } from '#src/repositories/two-factor.repository.js';
 import { UserDirectoryRepository } from '#src/repositories/user-directory.repository.js';
 import { UserRepository } from '#src/repositories/user.repository.js';
 
@@ -40,17 +42,26 @@ export interface Repositories {
   labelStudioImport: LabelStudioImportRepository;
   passwordResets: PasswordResetRepository;
   invitations: InvitationRepository;
+  twoFactor: TwoFactorRepository;
+}
+
+export interface RepositoryOptions {
+  /** Hears the cache tags each write touches (the unit of work collects them; see read-cache.ts). */
+  changed?: ChangeSink;
+  /** The database's index for the member search (`DatabaseHandle.userSearchCandidates`). */
+  userSearchCandidates?: UserSearchCandidates;
 }
 
 /** Repositories over a database handle or a transaction (the unit of work binds them to its transaction). */
-export function createRepositories(db: Kysely<Database>): Repositories {
+export function createRepositories(db: Kysely<Database>, options: RepositoryOptions = {}): Repositories {
+  const { changed } = options;
   return {
-    users: new UserRepository(db),
-    organizations: new OrganizationRepository(db),
-    memberships: new MembershipRepository(db),
-    legacyTokens: new LegacyTokenRepository(db),
-    sessions: new SessionRepository(db),
-    sessionPolicies: new SessionPolicyRepository(db),
+    users: new UserRepository(db, changed),
+    organizations: new OrganizationRepository(db, changed),
+    memberships: new MembershipRepository(db, changed, options.userSearchCandidates),
+    legacyTokens: new LegacyTokenRepository(db, changed),
+    sessions: new SessionRepository(db, changed),
+    sessionPolicies: new SessionPolicyRepository(db, changed),
     personalTokens: new PersonalAccessTokenRepository(db),
     userDirectory: new UserDirectoryRepository(db),
     hotkeyPreferences: new HotkeyPreferenceRepository(db),
@@ -60,9 +71,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     storedFiles: new StoredFileRepository(db),
     authAttempts: new AuthAttemptRepository(db),
     activityLog: new ActivityLogRepository(db),
-    permissionOverrides: new OrganizationPermissionRepository(db),
+    permissionOverrides: new OrganizationPermissionRepository(db, changed),
     labelStudioImport: new LabelStudioImportRepository(db),
     passwordResets: new PasswordResetRepository(db),
     invitations: new InvitationRepository(db),
+    twoFactor: new TwoFactorRepository(db),
   };
 }

@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
 import { chunksOf } from '#src/repositories/chunks.js';
 import type { Database } from '#src/storage/schema.js';
+import { userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 
 /** SQL for legacy API tokens, held only as ciphertext plus a keyed lookup hash. */
 export class LegacyTokenRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changed: ChangeSink = () => undefined,
+  ) {}
 
   /** Replaces the user's token (a user has exactly one). */
   async put(userId: number, lookupHash: string, ciphertext: string, at: string): Promise<void> {
@@ -13,6 +17,7 @@ export class LegacyTokenRepository {
       .values({ user_id: userId, lookup_hash: lookupHash, ciphertext, created_at: at })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ lookup_hash: lookupHash, ciphertext, created_at: at }))
       .execute();
+    this.changed(userTag(userId));
   }
 
   /** Inserts sealed tokens of many users at once (an import). */
@@ -42,6 +47,7 @@ export class LegacyTokenRepository {
 
   async deleteForUser(userId: number): Promise<void> {
     await this.db.deleteFrom('legacy_tokens').where('user_id', '=', userId).execute();
+    this.changed(userTag(userId));
   }
 
   async ciphertextFor(userId: number): Promise<string | undefined> {

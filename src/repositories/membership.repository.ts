@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Insertable } from 'kysely';
+import { ALL_TAGS, orgTag, userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 import { chunksOf } from '#src/repositories/chunks.js';
 import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationMemberTable, type OrganizationRow, type RoleCode, type UserRow } from '#src/storage/schema.js';
 
@@ -23,7 +24,17 @@ export interface MemberListQuery extends MemberFilter {
   order: { column: MemberOrderColumn; descending: boolean };
   limit: number;
   offset: number;
+  /**
+   * Read the list from its end: `offset` then counts from the last member. The rows come back in the list's order
+   * all the same. A deep page near the end costs what a first page costs.
+   */
+  fromEnd?: boolean;
+  /** Only members strictly after this one in the list's order (keyset: the next chunk of a long list). */
+  after?: MemberWithUser;
 }
+
+/** The database's fast path for the member search (see `createDatabase`): candidate user ids for a term, if it has one. */
+export type UserSearchCandidates = (term: string) => RawBuilder<number> | undefined;
 
 /** A membership with its user, as the memberships list shows it. */
 export interface MemberWithUser {
@@ -36,9 +47,46 @@ function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+type ListScope = ExpressionBuilder<Database & { m: Database['organization_members']; u: Database['users'] }, 'm' | 'u'>;
+
+/**
+ * The sort keys of each ordering, ending with the user id (a member's user is unique in an organization), so every
+ * ordering is total and served by one index on `users` read forwards or backwards (migration 0009). Never-active
+ * users sort last in both directions of `last_activity`.
+ */
+function sortKeys(column: MemberOrderColumn, descending: boolean): Array<{ key: RawBuilder<unknown>; descending: boolean; value: (u: UserRow) => unknown }> {
+  const id = { key: sql`u.id`, descending, value: (u: UserRow) => u.id };
+  if (column !== 'last_activity') return [{ key: sql.ref(`u.${column}`), descending, value: (u) => u[column] }, id];
+  return [
+    { key: sql`(u.last_activity is null)`, descending: false, value: (u) => u.last_activity === null },
+    { key: sql`u.last_activity`, descending, value: (u) => u.last_activity },
+    id,
+  ];
+}
+
+/** `(k1, k2, …) > (v1, v2, …)` in the list's order, spelled out (directions may differ, NULLs compare as false). */
+function afterKeys(eb: ListScope, keys: ReturnType<typeof sortKeys>, user: UserRow): Expression<SqlBool> {
+  const clauses = keys.map((_, index) => {
+    const equal = keys.slice(0, index).map((k) => eqValue(k.key, k.value(user)));
+    const k = keys[index]!;
+    const value = k.value(user);
+    // Nothing sorts beyond NULL on its own key: NULLs only tie (the `is null` key already placed them last).
+    const beyond = value === null ? sql<SqlBool>`false` : sql<SqlBool>`${k.key} ${sql.raw(k.descending ? '<' : '>')} ${value}`;
+    return eb.and([...equal, beyond]);
+  });
+  return eb.or(clauses);
+}
+
+const eqValue = (key: RawBuilder<unknown>, value: unknown): RawBuilder<SqlBool> =>
+  value === null ? sql<SqlBool>`${key} is null` : sql<SqlBool>`${key} = ${value}`;
+
 /** SQL for organization memberships (soft-deleted rows keep `deleted_at`). */
 export class MembershipRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changed: ChangeSink = () => undefined,
+    private readonly searchCandidates: UserSearchCandidates = () => undefined,
+  ) {}
 
   find(userId: number, organizationId: number): Promise<MembershipRow | undefined> {
     return this.db
@@ -49,17 +97,20 @@ export class MembershipRepository {
       .executeTakeFirst();
   }
 
-  insert(userId: number, organizationId: number, role: RoleCode, at: string): Promise<MembershipRow> {
-    return this.db
+  async insert(userId: number, organizationId: number, role: RoleCode, at: string): Promise<MembershipRow> {
+    const row = await this.db
       .insertInto('organization_members')
       .values({ user_id: userId, organization_id: organizationId, role, created_at: at, updated_at: at, deleted_at: null })
       .returningAll()
       .executeTakeFirstOrThrow();
+    this.changed(userTag(userId), orgTag(organizationId));
+    return row;
   }
 
   /** Inserts many memberships at once, ids included (an import). */
   async insertMany(rows: ReadonlyArray<Insertable<OrganizationMemberTable>>): Promise<void> {
     for (const chunk of chunksOf(rows, 7)) await this.db.insertInto('organization_members').values(chunk).execute();
+    this.changed(ALL_TAGS);
   }
 
   /** Every membership (removed ones included) of the users in the organizations. */
@@ -92,6 +143,7 @@ export class MembershipRepository {
         .executeTakeFirst();
       changed += Number(result.numUpdatedRows);
     }
+    this.changed(ALL_TAGS);
     return changed;
   }
 
@@ -157,6 +209,9 @@ export class MembershipRepository {
     if (filter.userIds) query = query.where('m.user_id', 'in', filter.userIds.length > 0 ? [...filter.userIds] : [-1]);
     if (search) {
       const pattern = likePattern(search);
+      const candidates = this.searchCandidates(search);
+      if (candidates) query = query.where('u.id', 'in', candidates);
+      // The exact test on every candidate: the same matches whichever index found them.
       query = query.where('m.deleted_at', 'is', null).where((eb) =>
         eb.or(
           (['u.first_name', 'u.last_name', 'u.email', 'u.username'] as const).map(
@@ -168,17 +223,26 @@ export class MembershipRepository {
     return query;
   }
 
+  /** How many members match; without a filter on the users' columns only the memberships index is read. */
   async countMembers(organizationId: number, filter: MemberFilter = {}): Promise<number> {
+    const onUsers = filter.search !== undefined || filter.lastActivityFrom !== undefined || filter.lastActivityTo !== undefined;
+    if (!onUsers) {
+      let query = this.db.selectFrom('organization_members as m').where('m.organization_id', '=', organizationId);
+      if (filter.roles?.length) query = query.where('m.role', 'in', [...filter.roles]);
+      if (filter.deleted !== undefined) query = query.where('m.deleted_at', filter.deleted ? 'is not' : 'is', null);
+      if (filter.userIds) query = query.where('m.user_id', 'in', filter.userIds.length > 0 ? [...filter.userIds] : [-1]);
+      const row = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    }
     const row = await this.filtered(organizationId, filter)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
-  /** One page of members with their users, in one query. */
+  /** One page of members with their users, in one query that reads an index in the list's order and stops. */
   async listMembers(query: MemberListQuery): Promise<MemberWithUser[]> {
-    const { column, descending } = query.order;
-    const direction = descending ? 'desc' : 'asc';
+    const keys = sortKeys(query.order.column, query.order.descending);
     let select = this.filtered(query.organizationId, query)
       .select(USER_COLUMNS.map((column) => `u.${column}` as const))
       .select([
@@ -189,14 +253,11 @@ export class MembershipRepository {
         'm.updated_at as m_updated_at',
         'm.deleted_at as m_deleted_at',
       ]);
-    // Never-active users sort last in both directions, the same on SQLite and PostgreSQL.
-    if (column === 'last_activity') select = select.orderBy(sql`case when u.last_activity is null then 1 else 0 end`);
-    const rows = await select
-      .orderBy(`u.${column}`, direction)
-      .orderBy('m.id')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
+    const after = query.after;
+    if (after) select = select.where((eb) => afterKeys(eb as unknown as ListScope, keys, after.user));
+    for (const { key, descending } of keys) select = select.orderBy(key, descending !== (query.fromEnd ?? false) ? 'desc' : 'asc');
+    const rows = await select.limit(query.limit).offset(query.offset).execute();
+    if (query.fromEnd) rows.reverse();
     return rows.map(({ m_id, m_organization_id, m_role, m_created_at, m_updated_at, m_deleted_at, ...user }) => ({
       membership: {
         id: m_id,
@@ -226,15 +287,23 @@ export class MembershipRepository {
   }
 
   async setRole(membershipId: number, role: RoleCode, at: string): Promise<void> {
-    await this.db.updateTable('organization_members').set({ role, updated_at: at }).where('id', '=', membershipId).execute();
+    this.#changedRows(await this.db.updateTable('organization_members').set({ role, updated_at: at }).where('id', '=', membershipId).returning(['user_id', 'organization_id']).execute());
   }
 
   async markDeleted(membershipId: number, at: string): Promise<void> {
-    await this.db.updateTable('organization_members').set({ deleted_at: at, updated_at: at }).where('id', '=', membershipId).execute();
+    this.#changedRows(
+      await this.db.updateTable('organization_members').set({ deleted_at: at, updated_at: at }).where('id', '=', membershipId).returning(['user_id', 'organization_id']).execute(),
+    );
+  }
+
+  #changedRows(rows: ReadonlyArray<{ user_id: number; organization_id: number }>): void {
+    for (const row of rows) this.changed(userTag(row.user_id), orgTag(row.organization_id));
   }
 
   /** Brings a removed member back with a role (an e-mail invitation accepted). */
   async restore(membershipId: number, role: RoleCode, at: string): Promise<void> {
-    await this.db.updateTable('organization_members').set({ role, deleted_at: null, updated_at: at }).where('id', '=', membershipId).execute();
+    this.#changedRows(
+      await this.db.updateTable('organization_members').set({ role, deleted_at: null, updated_at: at }).where('id', '=', membershipId).returning(['user_id', 'organization_id']).execute(),
+    );
   }
 }

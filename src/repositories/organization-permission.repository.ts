@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, RoleCode } from '#src/storage/schema.js';
+import { orgTag, type ChangeSink } from '#src/repositories/read-cache.js';
 
 export interface PermissionOverrideRow {
   id: number;
@@ -21,7 +22,10 @@ const parseRoles = (text: string): RoleCode[] => {
 
 /** SQL for an organization's overrides of the permission table (roles stored as a JSON array). */
 export class OrganizationPermissionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changed: ChangeSink = () => undefined,
+  ) {}
 
   async list(organizationId: number): Promise<PermissionOverrideRow[]> {
     const rows = await this.db.selectFrom('organization_permissions').selectAll().where('organization_id', '=', organizationId).orderBy('permission').execute();
@@ -43,6 +47,7 @@ export class OrganizationPermissionRepository {
       .insertInto('organization_permissions')
       .values({ organization_id: organizationId, permission, roles: JSON.stringify(roles), created_at: at, updated_at: at })
       .execute();
+    this.changed(orgTag(organizationId));
   }
 
   async update(organizationId: number, permission: string, roles: readonly RoleCode[], at: string): Promise<void> {
@@ -52,12 +57,14 @@ export class OrganizationPermissionRepository {
       .where('organization_id', '=', organizationId)
       .where('permission', '=', permission)
       .execute();
+    this.changed(orgTag(organizationId));
   }
 
   async delete(organizationId: number, permission?: string): Promise<number> {
     let query = this.db.deleteFrom('organization_permissions').where('organization_id', '=', organizationId);
     if (permission !== undefined) query = query.where('permission', '=', permission);
     const result = await query.executeTakeFirst();
+    this.changed(orgTag(organizationId));
     return Number(result.numDeletedRows);
   }
 }

@@ -2,10 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow, OrganizationTable, OrganizationUpdate } from '#src/storage/schema.js';
 import type { Insertable } from 'kysely';
 import { chunksOf } from '#src/repositories/chunks.js';
+import { orgTag, type ChangeSink } from '#src/repositories/read-cache.js';
 
 /** SQL for organizations. */
 export class OrganizationRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changed: ChangeSink = () => undefined,
+  ) {}
 
   findById(id: number): Promise<OrganizationRow | undefined> {
     return this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
@@ -48,6 +52,7 @@ export class OrganizationRepository {
 
   async update(id: number, changes: OrganizationUpdate): Promise<void> {
     await this.db.updateTable('organizations').set(changes).where('id', '=', id).execute();
+    this.changed(orgTag(id));
   }
 
   /** Title and creator e-mail of an organization: `active_organization_meta` in user objects. */

@@ -1,15 +1,20 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, SessionTable } from '#src/storage/schema.js';
+import { userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 
 export type SessionRow = Selectable<SessionTable>;
 
 /** SQL for server-side web sessions. */
 export class SessionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changed: ChangeSink = () => undefined,
+  ) {}
 
   /** Ends every web session of a user; returns how many there were. */
   async deleteForUser(userId: number): Promise<number> {
     const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    this.changed(userTag(userId));
     return Number(result.numDeletedRows);
   }
 
@@ -40,11 +45,13 @@ export class SessionRepository {
     let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
     if (keepIdHash !== undefined) query = query.where('id_hash', '!=', keepIdHash);
     const result = await query.executeTakeFirst();
+    this.changed(userTag(userId));
     return Number(result.numDeletedRows);
   }
 
   async delete(idHash: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    const rows = await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).returning('user_id').execute();
+    for (const row of rows) this.changed(userTag(row.user_id));
   }
 
   /** Removes sessions past their expiry (housekeeping, run now and then). */

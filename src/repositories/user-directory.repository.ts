@@ -53,9 +53,11 @@ export class UserDirectoryRepository {
       .where('m.organization_id', '=', organizationId);
   }
 
-  /** Every user with a membership in the organization, by id. */
-  async list(organizationId: number): Promise<DirectoryEntry[]> {
-    const rows = await this.base(organizationId).orderBy('u.id').execute();
+  /** Users with a membership in the organization, by id: the next `limit` after user `afterId` (keyset). */
+  async listAfter(organizationId: number, afterId: number, limit: number): Promise<DirectoryEntry[]> {
+    // By u.id (equal to m.user_id): SQLite then reads users in rowid order and stops at the limit, where ordering by
+    // m.user_id made it sort every remaining member for each chunk.
+    const rows = await this.base(organizationId).where('u.id', '>', afterId).orderBy('u.id').limit(limit).execute();
     return rows.map((row) => toEntry(row as DirectoryRow));
   }
 

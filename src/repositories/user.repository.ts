@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ALL_TAGS, userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 import { chunksOf } from '#src/repositories/chunks.js';
 import { USER_COLUMNS, type Database, type NewUser, type UserRow, type UserUpdate } from '#src/storage/schema.js';
 
@@ -10,7 +11,10 @@ export interface Credentials {
 
 /** SQL for the users table. E-mails arrive normalised; lookups use the lower(email) index. The hash is never in a UserRow. */
 export class UserRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changed: ChangeSink = () => undefined,
+  ) {}
 
   findById(id: number): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
@@ -74,11 +78,13 @@ export class UserRepository {
       const result = await this.db.updateTable('users').set({ is_active: false }).where('id', 'in', chunk).where('is_active', '=', true).executeTakeFirst();
       changed += Number(result.numUpdatedRows);
     }
+    this.changed(ALL_TAGS);
     return changed;
   }
 
   async update(id: number, changes: UserUpdate): Promise<void> {
     await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
+    this.changed(userTag(id));
   }
 
   /** True when the user created an organization (its owner); Label Studio never hard-deletes those. */

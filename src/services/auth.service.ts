@@ -12,6 +12,7 @@ import type { LoginThrottleService } from '#src/services/login-throttle.service.
 import { DEFAULT_ORGANIZATION_TITLE, type OrganizationService } from '#src/services/organization.service.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { SessionService } from '#src/services/session.service.js';
+import type { TwoFactorLoginService } from '#src/services/two-factor-login.service.js';
 import type { Tx } from '#src/services/unit-of-work.js';
 import type { UserRow } from '#src/storage/schema.js';
 
@@ -36,6 +37,13 @@ export interface LoginResult {
   sessionMaxAgeSeconds: number;
 }
 
+/** A right password of a user with two-factor sign-in: no session yet, a pending login waiting for a code. */
+export interface SecondFactorRequired {
+  user: UserRow;
+  /** Value for the pending-login cookie the second page reads. */
+  challengeCookie: string;
+}
+
 /** A sign-up: logged in at once, or (an organization whose default role is pending) waiting for approval. */
 export type SignupResult = (LoginResult & { pending: false }) | { user: UserRow; pending: true };
 
@@ -46,6 +54,7 @@ export interface AuthCollaborators {
   sessions: SessionService;
   legacyTokens: LegacyTokenService;
   loginThrottle: LoginThrottleService;
+  twoFactorLogin: TwoFactorLoginService;
 }
 
 /** Proving who someone is: tokens, login, sign-up, logout. */
@@ -57,26 +66,26 @@ export class AuthService {
 
   /** The user of a legacy `Token` key, with Label Studio's 401 messages. */
   async userForLegacyToken(key: string): Promise<UserRow> {
-    const { repos } = this.deps;
+    const { reads } = this.deps;
     const userId = await this.services.legacyTokens.userIdForKey(key);
-    const user = userId === undefined ? undefined : await repos.users.findById(userId);
+    const user = userId === undefined ? undefined : await reads.user(userId);
     if (!user) throw new AppError('auth.invalid_token', 'Invalid token.');
     if (!user.is_active) throw new AppError('auth.invalid_token', 'User inactive or deleted.');
     // Without an active organization the key authenticates, and authorization answers 403 for everything.
     if (user.active_organization_id === null) return user;
-    const org = await repos.organizations.findById(user.active_organization_id);
+    const org = await reads.organization(user.active_organization_id);
     if (!org?.legacy_api_tokens_enabled) throw new AppError('auth.invalid_token', LEGACY_DISABLED_MESSAGE);
     return user;
   }
 
   /** The user of a valid `Bearer` access token, when the organization allows personal access tokens. */
   async userForAccessToken(token: string): Promise<UserRow | undefined> {
-    const { repos, clock, secrets } = this.deps;
+    const { reads, clock, secrets } = this.deps;
     const claims = verifyJwt(token, secrets.jwtKey, Math.floor(clock.now().getTime() / 1000));
     if (claims?.token_type !== 'access') return undefined;
-    const user = await repos.users.findById(claims.user_id);
+    const user = await reads.user(claims.user_id);
     if (!user?.is_active || user.active_organization_id === null) return undefined;
-    const org = await repos.organizations.findById(user.active_organization_id);
+    const org = await reads.organization(user.active_organization_id);
     return org?.api_tokens_enabled ? user : undefined;
   }
 
@@ -85,7 +94,7 @@ export class AuthService {
    * removed from every organization cannot log in (Label Studio let them back in), and a deactivated or pending one
    * is told so.
    */
-  async login(ctx: ActionContext, email: string, password: string, keepLoggedIn: boolean): Promise<LoginResult> {
+  async login(ctx: ActionContext, email: string, password: string, keepLoggedIn: boolean): Promise<LoginResult | SecondFactorRequired> {
     const normalized = normalizeEmail(email);
     if (normalized.length > 255) throw AppError.validation({ email: ['Email is too long'] });
     const user = await this.#checkPassword(ctx, normalized, password);
@@ -105,6 +114,10 @@ export class AuthService {
       }
       return this.#refuse(ctx, normalized, invalid(), user);
     }
+    // Second factor: a user with two-factor sign-in gets a pending login, and the session opens only with a right
+    // code (loginWithSecondFactor).
+    const challengeCookie = await this.services.twoFactorLogin.challenge(ctx, user, active.organization_id, keepLoggedIn);
+    if (challengeCookie !== undefined) return { user, challengeCookie };
     const sessionCookie = await this.deps.uow.run(ctx, async (tx) => {
       const cookie = await this.#startSession(tx, user.id, active.organization_id, keepLoggedIn);
       await tx.record({ action: 'auth.logged_in', actor: { id: user.id, email: user.email }, organizationId: active.organization_id, target: { type: 'user', id: user.id } });
@@ -120,6 +133,25 @@ export class AuthService {
    */
   #checkPassword(ctx: ActionContext, email: string, password: string): Promise<UserRow | undefined> {
     return this.services.loginThrottle.guard(ctx, email, () => this.services.accounts.verifyCredentials(ctx, email, password));
+  }
+
+  /**
+   * The login's second step: the code (or a recovery code) for a pending login. Right, the session opens in the same
+   * transaction that spends the code; wrong, the failure is counted and logged, then refused.
+   */
+  async loginWithSecondFactor(ctx: ActionContext, challengeCookie: string | undefined, code: string): Promise<LoginResult & { keepLoggedIn: boolean }> {
+    const outcome = await this.deps.uow.run(ctx, async (tx) => {
+      const passed = await this.services.twoFactorLogin.pass(tx, challengeCookie, code);
+      if (!passed.ok) return passed;
+      const { user, organizationId } = passed;
+      const sessionCookie = await this.#startSession(tx, user.id, organizationId, passed.keepLoggedIn);
+      await tx.record({ action: 'auth.logged_in', actor: { id: user.id, email: user.email }, organizationId, target: { type: 'user', id: user.id }, details: { second_factor: passed.method } });
+      return { ok: true as const, userId: user.id, organizationId, sessionCookie, keepLoggedIn: passed.keepLoggedIn };
+    });
+    if (!outcome.ok) throw outcome.refusal;
+    const { sessionCookie, keepLoggedIn } = outcome;
+    const sessionMaxAgeSeconds = await this.services.sessions.maxAgeSeconds(outcome.organizationId);
+    return { user: await this.services.accounts.getById(outcome.userId), sessionCookie, sessionMaxAgeSeconds, keepLoggedIn };
   }
 
   /** Web sign-up (§5.1): invite-token gating, the password rule, membership, then a logged-in session. */

@@ -27,6 +27,8 @@ export interface NewAccountAcceptance {
   user: UserRow;
   /** Value for the session cookie: the new account is logged in. */
   sessionCookie: string;
+  /** How long the session may live (the organization's session policy): the lifetime of its cookie. */
+  sessionMaxAgeSeconds: number;
 }
 
 /**
@@ -64,7 +66,7 @@ export class InvitationAcceptanceService {
     const problems = await passwordProblems(password, { email: invitation.email });
     if (problems.length > 0) throw AppError.validation({ password: problems });
     const passwordHash = await hashPassword(password);
-    return this.deps.uow.run(ctx, async (tx) => {
+    const accepted = await this.deps.uow.run(ctx, async (tx) => {
       const created = await this.accounts.create(tx, { email: invitation.email, passwordHash, username: invitation.email.split('@')[0] ?? '' });
       await this.#join(tx, invitation, created);
       const now = nowIso(this.deps.clock);
@@ -80,6 +82,7 @@ export class InvitationAcceptanceService {
       await this.#recordAccepted(tx, invitation, actor);
       return { user: created, sessionCookie: await this.sessions.start(tx, created.id, true) };
     });
+    return { ...accepted, sessionMaxAgeSeconds: await this.sessions.maxAgeSeconds(invitation.organization_id) };
   }
 
   /**

@@ -46,6 +46,6 @@ export class LegacyTokenService {
 
   /** The id of the user holding this key, if any. The lookup is by keyed hash, so it takes the same time whatever the key. */
   userIdForKey(key: string): Promise<number | undefined> {
-    return this.deps.repos.legacyTokens.userIdFor(this.deps.secrets.legacyTokens.lookupHash(key));
+    return this.deps.reads.legacyTokenHolder(this.deps.secrets.legacyTokens.lookupHash(key));
   }
 }

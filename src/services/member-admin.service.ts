@@ -13,6 +13,9 @@ import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { Tx } from '#src/services/unit-of-work.js';
 import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
+/** Users read and sent at a time by the unpaginated `GET /api/users/`. */
+const DIRECTORY_CHUNK_SIZE = 500;
+
 /** POST /api/users/. */
 export interface NewMemberInput {
   email: string;
@@ -48,9 +51,21 @@ export class MemberAdminService {
     private readonly profiles: ProfileService,
   ) {}
 
-  /** Everyone with a membership (removed or not) in the actor's organization, by id, in one query. */
-  list(ctx: MemberContext): Promise<DirectoryEntry[]> {
-    return this.deps.repos.userDirectory.list(ctx.actor.organizationId);
+  /**
+   * Everyone with a membership (removed or not) in the actor's organization, by id, in chunks of a fixed size read one
+   * after the other (keyset on the user id): any number of users, in bounded memory, never holding the event loop.
+   */
+  async *list(ctx: MemberContext): AsyncGenerator<DirectoryEntry[]> {
+    const { userDirectory } = this.deps.repos;
+    let after = 0;
+    for (;;) {
+      const chunk = await userDirectory.listAfter(ctx.actor.organizationId, after, DIRECTORY_CHUNK_SIZE);
+      if (chunk.length > 0) yield chunk;
+      const last = chunk[chunk.length - 1];
+      if (!last || chunk.length < DIRECTORY_CHUNK_SIZE) return;
+      after = last.user.id;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   find(ctx: MemberContext, userId: number): Promise<DirectoryEntry> {
@@ -170,6 +185,7 @@ export class MemberAdminService {
     await tx.repos.legacyTokens.deleteForUser(userId);
     await tx.repos.personalTokens.deleteForUser(userId);
     await tx.repos.sessions.deleteForUser(userId);
+    await tx.repos.twoFactor.deleteForUser(userId);
     if (user.avatar) await this.deps.files.remove(tx, user.avatar);
     await tx.record({
       action: 'user.deleted',

@@ -1,11 +1,14 @@
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import type { MemberFilter, MemberOrderColumn } from '#src/repositories/membership.repository.js';
+import type { MemberFilter, MemberOrderColumn, MemberWithUser } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
 import { allowedActions, type MemberAction } from '#src/policies/target-rules.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { MembershipRow, UserRow } from '#src/storage/schema.js';
+
+/** Members read, completed and sent at a time: pages up to this size are one statement, larger ones are streamed. */
+export const MEMBER_CHUNK_SIZE = 500;
 
 /** Project lists in a member detail are capped, as in Label Studio. */
 export const MEMBER_DETAIL_PROJECT_LIMIT = 100;
@@ -71,6 +74,18 @@ export class MembershipService {
 
   /** One page of the actor's organization's members, in a fixed number of queries whatever the page size. */
   async list(ctx: MemberContext, options: MemberListOptions): Promise<{ window: PageWindow; entries: MemberListEntry[] }> {
+    const { window, chunks } = await this.listChunks(ctx, options);
+    const entries: MemberListEntry[] = [];
+    for await (const chunk of chunks) entries.push(...chunk);
+    return { window, entries };
+  }
+
+  /**
+   * One page of members as chunks of at most MEMBER_CHUNK_SIZE, each read and completed (organizations, projects) on
+   * its own, so a page of 100,000 never sits in memory and never holds the event loop: the first chunk by position,
+   * the next ones by keyset (after the last member read). A page in the second half of the list is read from its end.
+   */
+  async listChunks(ctx: MemberContext, options: MemberListOptions): Promise<{ window: PageWindow; chunks: AsyncGenerator<MemberListEntry[]> }> {
     const { repos } = this.deps;
     // Enterprise clients order by `user__last_activity`; the same columns, named from the membership.
     const ordering = options.ordering?.replace(/^(-?)user__/, '$1');
@@ -79,22 +94,59 @@ export class MembershipService {
     const filter = { ...options.filter, search: options.filter.search?.trim() || undefined };
     const organizationId = ctx.actor.organizationId;
     // Past the last page the answer is an empty page: the SDK's member pager stops there (a 404 would raise).
-    const window = resolvePage(await repos.memberships.countMembers(organizationId, filter), options.page, 'empty');
-    const rows =
-      window.offset >= window.count
-        ? []
-        : await repos.memberships.listMembers({ organizationId, ...filter, order, limit: window.pageSize, offset: window.offset });
+    const window = resolvePage(await this.#count(organizationId, filter), options.page, 'empty');
+    const total = Math.max(0, Math.min(window.pageSize, window.count - window.offset));
+    const query = { organizationId, ...filter, order };
+    const complete = (rows: MemberWithUser[]) => this.#complete(ctx, rows, options.withProjects);
+    async function* chunks(): AsyncGenerator<MemberListEntry[]> {
+      if (total === 0) return;
+      if (total <= MEMBER_CHUNK_SIZE) {
+        const fromEnd = window.offset + total > window.count / 2;
+        const offset = fromEnd ? window.count - window.offset - total : window.offset;
+        yield await complete(await repos.memberships.listMembers({ ...query, limit: total, offset, fromEnd }));
+        return;
+      }
+      let rows = await repos.memberships.listMembers({ ...query, limit: MEMBER_CHUNK_SIZE, offset: window.offset });
+      let served = 0;
+      while (rows.length > 0) {
+        served += rows.length;
+        yield await complete(rows);
+        const last = rows[rows.length - 1];
+        if (served >= total || !last) return;
+        // Let other requests run between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+        rows = await repos.memberships.listMembers({ ...query, limit: Math.min(MEMBER_CHUNK_SIZE, total - served), offset: 0, after: last });
+      }
+    }
+    return { window, chunks: chunks() };
+  }
+
+  /**
+   * The member count. Filters on membership columns only are counted from the memberships index and cached until a
+   * membership of the organization changes; a search or an activity range is counted each time.
+   */
+  #count(organizationId: number, filter: MemberFilter): Promise<number> {
+    const count = () => this.deps.repos.memberships.countMembers(organizationId, filter);
+    if (filter.search !== undefined || filter.lastActivityFrom !== undefined || filter.lastActivityTo !== undefined || filter.userIds !== undefined) return count();
+    const key = `${[...(filter.roles ?? [])].sort().join(',')}|${String(filter.deleted)}`;
+    return this.deps.reads.memberCount(organizationId, key, count);
+  }
+
+  /** List entries for rows of one chunk: their organizations, projects and what the viewer may do to each. */
+  async #complete(ctx: MemberContext, rows: MemberWithUser[], withProjects: boolean): Promise<MemberListEntry[]> {
+    const { repos } = this.deps;
+    const organizationId = ctx.actor.organizationId;
     const activeIds = rows.flatMap((r) => (r.user.active_organization_id === null ? [] : [r.user.active_organization_id]));
     const metas = await repos.memberships.organizationMetas(activeIds);
     let created = new Map<number, ProjectRef[]>();
     let contributed = new Map<number, ProjectRef[]>();
-    if (options.withProjects) {
+    if (withProjects) {
       const userIds = rows.map((r) => r.user.id);
       created = groupByUser(await repos.contributions.createdProjects(organizationId, userIds));
       contributed = groupByUser(await repos.contributions.contributedProjects(organizationId, userIds));
     }
     const overrides = await this.deps.actors.overridesFor(organizationId);
-    const entries = rows.map(({ membership, user }): MemberListEntry => {
+    return rows.map(({ membership, user }): MemberListEntry => {
       const masked = membership.deleted_at !== null;
       const meta = user.active_organization_id === null ? undefined : metas.get(user.active_organization_id);
       return {
@@ -102,12 +154,11 @@ export class MembershipService {
         user,
         organizationMeta: masked ? undefined : meta,
         masked,
-        createdProjects: options.withProjects ? (created.get(user.id) ?? []) : null,
-        contributedProjects: options.withProjects ? (contributed.get(user.id) ?? []) : null,
+        createdProjects: withProjects ? (created.get(user.id) ?? []) : null,
+        contributedProjects: withProjects ? (contributed.get(user.id) ?? []) : null,
         allowedActions: allowedActions(ctx.actor, overrides, { userId: user.id, role: membership.role, removed: masked }),
       };
     });
-    return { window, entries };
   }
 
   /** One member as the list shows them (a role change answers with it); 404 when they have no membership here. */

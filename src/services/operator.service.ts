@@ -215,6 +215,19 @@ export class OperatorService {
     };
   }
 
+  /**
+   * Removes a user's second factor (authenticator and recovery codes): the way back in for someone locked out, the
+   * owner included. Logged in their active organization's activity log, as the CLI's.
+   */
+  async resetTwoFactor(ctx: ActionContext, email: string): Promise<UserRow> {
+    const user = await this.userByEmail(email);
+    await this.deps.uow.run(ctx, async (tx) => {
+      if (!(await tx.repos.twoFactor.deleteForUser(user.id))) throw new AppError('two_factor.not_enabled', `${user.email} does not use two-factor sign-in.`);
+      await tx.record({ action: 'user.two_factor_reset', organizationId: user.active_organization_id, target: { type: 'user', id: user.id }, details: { email: user.email } });
+    });
+    return user;
+  }
+
   /** Every matching entry of the organization's activity log, newest first, streamed; unknown actions are refused. */
   async activityLogExport(organizationId: number | undefined, query: ActivityLogQuery): Promise<ActivityLogExport> {
     const organization = await this.organization(organizationId);

@@ -46,12 +46,12 @@ export class ProfileService {
 
   /** The caller's own account, with their memberships (whoami, GET /api/current-user). */
   async own(ctx: MemberContext): Promise<OwnAccount> {
-    const { repos } = this.deps;
-    const user = (await repos.users.findById(ctx.actor.user.id)) ?? ctx.actor.user;
+    const { reads } = this.deps;
+    const user = (await reads.user(ctx.actor.user.id)) ?? ctx.actor.user;
     const organizationId = user.active_organization_id;
     const [organizationMeta, memberships, overrides] = await Promise.all([
-      organizationId === null ? undefined : repos.organizations.meta(organizationId),
-      repos.memberships.listActiveForUser(user.id),
+      organizationId === null ? undefined : reads.organizationMeta(organizationId),
+      reads.liveMemberships(user.id),
       organizationId === null ? new Map<string, never>() : this.deps.actors.overridesFor(organizationId),
     ]);
     const disabled: Permission[] = this.deps.config.security.allowOrganizationCreation ? [] : ['organizations.create'];

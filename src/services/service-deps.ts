@@ -6,6 +6,7 @@ import type { FileStore } from '#src/ports/file-store.port.js';
 import type { Logger } from '#src/ports/logger.port.js';
 import type { Mailer } from '#src/ports/mailer.port.js';
 import type { ActorResolver } from '#src/policies/actor-resolver.js';
+import type { CachedReads } from '#src/repositories/cached-reads.js';
 import type { Repositories } from '#src/repositories/index.js';
 import type { UnitOfWork } from '#src/services/unit-of-work.js';
 
@@ -15,6 +16,8 @@ export interface Secrets {
   legacyTokens: SecretBox;
   /** Seals organization invite tokens the same way. */
   inviteTokens: SecretBox;
+  /** Seals TOTP secrets (encrypted) and hashes recovery codes (keyed lookup hash). */
+  twoFactor: SecretBox;
   /** Signs personal access tokens and access tokens (HS256). */
   jwtKey: Buffer;
   /** Keys the login counters' account scopes: the database holds no e-mail typed at the login form. */
@@ -33,6 +36,8 @@ export interface ServiceDeps {
   /** Repositories over the database itself: reads outside a use case's transaction. */
   repos: Repositories;
   uow: UnitOfWork;
+  /** The hot reads of every authenticated request, through the read cache (tagged; dropped by the writes they depend on). */
+  reads: CachedReads;
   /** Who a user is in an organization, and what the permission table lets them do there. */
   actors: ActorResolver;
   clock: Clock;

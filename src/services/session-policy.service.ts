@@ -35,9 +35,17 @@ const RANGE_MESSAGE = `Ensure this value is between 1 and ${MAX_ROW_ID} (minutes
 export class SessionPolicyService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** The limits for a session whose user is active in `organizationId` (the server's defaults without one); `repos` of a transaction inside one. */
-  async limitsFor(organizationId: number | null, repos: Repositories = this.deps.repos): Promise<SessionLimits> {
-    const row = organizationId === null ? undefined : await repos.sessionPolicies.find(organizationId);
+  /**
+   * The limits for a session whose user is active in `organizationId` (the server's defaults without one): through
+   * the read cache, or with `repos` of a transaction inside one.
+   */
+  async limitsFor(organizationId: number | null, repos?: Repositories): Promise<SessionLimits> {
+    const row =
+      organizationId === null
+        ? undefined
+        : repos
+          ? await repos.sessionPolicies.find(organizationId)
+          : (await this.deps.reads.sessionPolicy(organizationId)).policy;
     if (!row) return { maxAgeSeconds: this.deps.config.sessions.maxAgeSeconds, idleSeconds: this.deps.config.sessions.inactivitySeconds };
     return { maxAgeSeconds: row.max_session_age * 60, idleSeconds: row.max_time_between_activity * 60 };
   }

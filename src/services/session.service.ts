@@ -80,23 +80,29 @@ export class SessionService {
    * `ip` is where the request comes from, kept for the owner's list of sessions.
    */
   async resolve(cookieValue: string, ip: string | null = null): Promise<ResolvedSession | undefined> {
-    const { repos, uow } = this.deps;
+    const { repos, reads, uow } = this.deps;
     const idHash = hashId(cookieValue);
-    const session = await repos.sessions.find(idHash);
+    let session = await reads.session(idHash);
     if (!session) return undefined;
-    const user = await repos.users.findById(session.user_id);
+    const user = await reads.user(session.user_id);
     if (!user || !user.is_active) return undefined;
     const limits = await this.limits(user.active_organization_id);
     const now = this.deps.clock.now();
+    // A cached row may predate another server's touch: only the stored row decides that a session has expired.
+    if (deadline(session, limits) <= now) session = await repos.sessions.find(idHash);
+    if (!session) return undefined;
     if (deadline(session, limits) <= now) {
       await uow.run(systemContext('session expiry'), (tx) => tx.repos.sessions.delete(idHash));
       return undefined;
     }
     const touchEvery = Math.min(TOUCH_INTERVAL_MS, (limits.idleSeconds * 1000) / 4);
     if (now.getTime() - new Date(session.last_seen_at).getTime() >= touchEvery) {
-      const at = now.toISOString();
-      const expiresAt = deadline({ created_at: session.created_at, last_seen_at: at }, limits).toISOString();
-      await uow.run(systemContext('session activity'), (tx) => tx.repos.sessions.touch(idHash, at, expiresAt, ip ?? session.ip));
+      const lastSeenAt = now.toISOString();
+      const expiresAt = deadline({ created_at: session.created_at, last_seen_at: lastSeenAt }, limits).toISOString();
+      const seenFrom = ip ?? session.ip;
+      await uow.run(systemContext('session activity'), (tx) => tx.repos.sessions.touch(idHash, lastSeenAt, expiresAt, seenFrom));
+      // The cached row is this server's copy of the stored one: keep it in step rather than reading it again.
+      Object.assign(session, { last_seen_at: lastSeenAt, expires_at: expiresAt, ip: seenFrom });
     }
     return { session, user };
   }
@@ -157,8 +163,8 @@ export class SessionService {
     await tx.repos.sessions.delete(hashId(cookieValue));
   }
 
-  /** The limits in force, read with `repos` (a transaction's, inside one: SQLite has a single connection). */
-  private limits(organizationId: number | null, repos: Repositories = this.deps.repos): Promise<SessionLimits> {
+  /** The limits in force: through the read cache, or with `repos` of a transaction inside one (SQLite has a single connection). */
+  private limits(organizationId: number | null, repos?: Repositories): Promise<SessionLimits> {
     return this.policies.limitsFor(organizationId, repos);
   }
 }

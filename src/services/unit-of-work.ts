@@ -4,6 +4,7 @@ import { redactSecrets, type AuditAction } from '#src/domain/audit.js';
 import type { ActionContext } from '#src/policies/action-context.js';
 import { faultToAppError } from '#src/repositories/database-faults.js';
 import { createRepositories, type Repositories } from '#src/repositories/index.js';
+import type { ReadCache } from '#src/repositories/read-cache.js';
 import type { DatabaseHandle } from '#src/storage/database.js';
 import type { Database, IdTable, NewActivityLog } from '#src/storage/schema.js';
 import type { Clock } from '#src/clock.js';
@@ -50,6 +51,12 @@ export interface Tx {
    * just before the work returns: on PostgreSQL the sequence move survives a rollback (harmless gaps).
    */
   advanceIdSequences(tables: readonly IdTable[]): Promise<void>;
+  /**
+   * Says that cached reads of these tags (`userTag(id)`, `orgTag(id)`, `ALL_TAGS`) are out of date once this commits:
+   * this server drops them at once, every other server within a second. Repositories' write methods already name
+   * what they write; call it for a change they cannot see (see docs/architecture.md, "The read cache").
+   */
+  invalidate(...tags: string[]): void;
 }
 
 export interface UnitOfWork {
@@ -83,9 +90,10 @@ function logEntry(context: ActionContext, event: AuditEvent, at: string): NewAct
 /** The unit of work over the database; the database factory reads driver errors and knows the dialect's sequences. */
 export function createUnitOfWork(
   db: Kysely<Database>,
-  database: Pick<DatabaseHandle, 'classifyError' | 'advanceIdSequences'>,
+  database: Pick<DatabaseHandle, 'classifyError' | 'advanceIdSequences' | 'changes' | 'userSearchCandidates'>,
   logger: Logger,
   clock: Clock,
+  cache?: ReadCache,
 ): UnitOfWork {
   const classify = (error: unknown) => database.classifyError(error);
   const runSteps = async (steps: DeferredStep[], when: string, context: ActionContext): Promise<void> => {
@@ -101,18 +109,26 @@ export function createUnitOfWork(
     async run<T>(context: ActionContext, work: (tx: Tx) => Promise<T>): Promise<T> {
       const commitSteps: DeferredStep[] = [];
       const rollbackSteps: DeferredStep[] = [];
+      const tags = new Set<string>();
+      const changed = (...named: string[]): void => {
+        for (const tag of named) tags.add(tag);
+      };
       let result: T;
       try {
-        result = await db.transaction().execute((trx) => {
-          const repos = createRepositories(trx);
-          return work({
+        result = await db.transaction().execute(async (trx) => {
+          const repos = createRepositories(trx, { changed, userSearchCandidates: database.userSearchCandidates });
+          const value = await work({
             repos,
             context,
             afterCommit: (step) => commitSteps.push(step),
             onRollback: (step) => rollbackSteps.push(step),
             record: (event) => repos.activityLog.insert(logEntry(context, event, clock.now().toISOString())),
             advanceIdSequences: (tables) => database.advanceIdSequences(trx, tables),
+            invalidate: changed,
           });
+          // Other servers hear of it when (and only if) this commits.
+          if (tags.size > 0) await database.changes.publish(trx, [...tags]);
+          return value;
         });
       } catch (error) {
         await runSteps(rollbackSteps, 'after a rollback', context);
@@ -120,6 +136,8 @@ export function createUnitOfWork(
         const fault = classify(error);
         throw fault ? faultToAppError(fault) : error;
       }
+      // Before anything else, so the next request on this server reads what was just committed.
+      if (tags.size > 0) cache?.invalidate(tags);
       await runSteps(commitSteps, 'after a commit', context);
       return result;
     },

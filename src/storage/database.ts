@@ -1,7 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database as BetterSqlite3Database, Statement as BetterSqlite3Statement } from 'better-sqlite3';
-import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Dialect, type KyselyPlugin, type LogEvent, type MigrationResultSet, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Dialect, type KyselyPlugin, type LogEvent, type MigrationResultSet, type RawBuilder, type SqliteDatabase } from 'kysely';
+import { postgresChangeFeed, sqliteChangeFeed, type ChangeFeed } from '#src/storage/change-feed.js';
 import { AppError } from '#src/errors.js';
 import { BOOLEAN_COLUMNS, type Database, type IdTable } from '#src/storage/schema.js';
 import { buildMigrations } from '#src/storage/migrations/index.js';
@@ -31,18 +32,28 @@ export interface DatabaseHandle {
   advanceIdSequences(executor: Kysely<Database>, tables: readonly IdTable[]): Promise<void>;
   /** Names of migrations not applied yet. */
   pendingMigrations(): Promise<string[]>;
+  /** How processes sharing this database tell each other that cached facts changed. */
+  changes: ChangeFeed;
+  /**
+   * The member search's index, when the database has one for the term: a subquery of user ids that may hold it
+   * (SQLite's trigram table for terms of three characters or more). Undefined when the plain test on the columns is
+   * the fast path (PostgreSQL, whose trigram indexes serve it directly) or the only one (shorter terms).
+   */
+  userSearchCandidates(term: string): RawBuilder<number> | undefined;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
   /** Called after every query: used to count queries in tests and to log at DEBUG. */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** PostgreSQL connections in the pool (SQLite has one connection). */
   poolSize?: number;
 }
 
 interface DialectParts {
   dialect: Dialect;
+  changes: ChangeFeed;
+  userSearchCandidates(term: string): RawBuilder<number> | undefined;
   columnTypes: ColumnTypes;
   plugins: KyselyPlugin[];
   classifyError(error: unknown): DatabaseFault | undefined;
@@ -100,6 +111,52 @@ function withStatementCache(database: BetterSqlite3Database): SqliteDatabase {
   };
 }
 
+const SEARCHED_COLUMNS = ['first_name', 'last_name', 'email', 'username'] as const;
+
+/**
+ * SQLite: an FTS5 table with the trigram tokenizer over the users' searched columns (external content: it stores only
+ * the index), kept in step by triggers. It finds rows holding a substring of three characters or more.
+ */
+async function createSqliteUserSearch(db: Kysely<unknown>): Promise<void> {
+  const columns = sql.raw(SEARCHED_COLUMNS.join(', '));
+  const values = (row: 'new' | 'old') => sql.raw(SEARCHED_COLUMNS.map((c) => `${row}.${c}`).join(', '));
+  await sql`CREATE VIRTUAL TABLE users_search USING fts5(${columns}, content='users', content_rowid='id', tokenize='trigram')`.execute(db);
+  await sql`INSERT INTO users_search(users_search) VALUES ('rebuild')`.execute(db);
+  const insertNew = sql`INSERT INTO users_search(rowid, ${columns}) VALUES (new.id, ${values('new')});`;
+  const deleteOld = sql`INSERT INTO users_search(users_search, rowid, ${columns}) VALUES ('delete', old.id, ${values('old')});`;
+  await sql`CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN ${insertNew} END`.execute(db);
+  await sql`CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN ${deleteOld} END`.execute(db);
+  await sql`CREATE TRIGGER users_search_update AFTER UPDATE OF ${columns} ON users BEGIN ${deleteOld} ${insertNew} END`.execute(db);
+}
+
+/**
+ * PostgreSQL: pg_trgm GIN indexes on `lower(column)`, which serve the search's `lower(column) LIKE '%term%'` as it is.
+ * Without the extension (not installed, or not allowed to this role) the search still works, by a scan.
+ */
+async function createPostgresUserSearch(db: Kysely<unknown>): Promise<void> {
+  const available = await sql`SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`.execute(db);
+  if (available.rows.length === 0) return;
+  // The migration runs in a transaction: a refused CREATE EXTENSION must not abort it.
+  await sql`SAVEPOINT user_search`.execute(db);
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
+    await sql`RELEASE SAVEPOINT user_search`.execute(db);
+  } catch {
+    await sql`ROLLBACK TO SAVEPOINT user_search`.execute(db);
+    return;
+  }
+  for (const column of SEARCHED_COLUMNS) {
+    await sql`CREATE INDEX ${sql.raw(`users_${column}_trgm_idx`)} ON users USING gin (lower(${sql.ref(column)}) gin_trgm_ops)`.execute(db);
+  }
+}
+
+/** FTS5 phrase of the term: its trigrams in a row, i.e. the substring; too short a term has no trigram to look up. */
+function sqliteSearchCandidates(term: string): RawBuilder<number> | undefined {
+  if ([...term].length < 3) return undefined;
+  const phrase = `"${term.replace(/"/g, '""')}"`;
+  return sql<number>`(SELECT rowid FROM users_search WHERE users_search MATCH ${phrase})`;
+}
+
 async function sqliteParts(file: string): Promise<DialectParts> {
   // Drivers load lazily: a SQLite install never loads pg, and the reverse.
   const [{ default: SQLite }, { SqliteValuesPlugin }] = await Promise.all([
@@ -118,11 +175,14 @@ async function sqliteParts(file: string): Promise<DialectParts> {
   database.pragma('synchronous = NORMAL');
   return {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    changes: sqliteChangeFeed(database),
+    userSearchCandidates: sqliteSearchCandidates,
     columnTypes: {
       timestamp: 'text',
       boolean: 'integer',
       binary: 'blob',
       addId: (table) => table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()),
+      createUserSearchIndex: createSqliteUserSearch,
     },
     plugins: [new SqliteValuesPlugin(BOOLEAN_COLUMNS)],
     classifyError: classifySqliteError,
@@ -163,11 +223,14 @@ async function postgresParts(url: string, poolSize: number): Promise<DialectPart
   });
   return {
     dialect: new PostgresDialect({ pool }),
+    changes: postgresChangeFeed(() => new pg.Client({ connectionString: url })),
+    userSearchCandidates: () => undefined,
     columnTypes: {
       timestamp: 'timestamptz',
       boolean: 'boolean',
       binary: 'bytea',
       addId: (table) => table.addColumn('id', 'serial', (c) => c.primaryKey()),
+      createUserSearchIndex: createPostgresUserSearch,
     },
     plugins: [],
     classifyError: classifyPostgresError,
@@ -186,7 +249,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
   const db = new Kysely<Database>({
     dialect: parts.dialect,
     plugins: parts.plugins,
-    log: onQuery ? (event: LogEvent) => onQuery(event.query.sql) : undefined,
+    log: onQuery ? (event: LogEvent) => onQuery(event.query.sql, event.query.parameters) : undefined,
   });
   const migrator = new Migrator({
     db,
@@ -220,6 +283,11 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
     migrate: async () => ((await upToDate()) ? [] : check(await migrator.migrateToLatest())),
     pendingMigrations: async () =>
       (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name),
-    close: () => db.destroy(),
+    changes: parts.changes,
+    userSearchCandidates: parts.userSearchCandidates,
+    close: async () => {
+      await parts.changes.stop();
+      await db.destroy();
+    },
   };
 }

@@ -43,6 +43,8 @@ export interface OrganizationTable {
   default_role: Generated<RoleCode>;
   /** Days a new personal access token lives (Label Studio's `api_token_ttl_days`; 73000, 200 years, by default). */
   api_token_ttl_days: Generated<number>;
+  /** Every member must use two-factor sign-in; un-enrolled members are sent to enrolment (session calls refused until then). */
+  require_two_factor: Generated<boolean>;
   created_at: string;
   updated_at: string;
 }
@@ -218,6 +220,40 @@ export interface SessionPolicyTable {
   updated_at: string;
 }
 
+/** A user's authenticator (TOTP): the secret sealed under the instance secret; enabled once a code confirmed it. */
+export interface UserTwoFactorTable {
+  user_id: number;
+  /** The base32 secret, AES-GCM encrypted: a database copy alone cannot compute codes. */
+  secret_ciphertext: string;
+  /** Null while enrolment waits for the first code. */
+  enabled_at: string | null;
+  /** Time step of the last accepted code: it and earlier steps are refused (no replay). */
+  last_used_step: number | null;
+  created_at: string;
+}
+
+/** One-time recovery codes, as keyed hashes (HMAC under the instance secret). */
+export interface TwoFactorRecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** A login past its password, waiting for the second factor: the browser holds a random id, this table its SHA-256. */
+export interface TwoFactorChallengeTable {
+  id_hash: string;
+  user_id: number;
+  /** Where the session will open (the organization the password step chose). */
+  organization_id: number;
+  keep_logged_in: boolean;
+  /** Wrong codes so far; a few end the pending login. */
+  failures: Generated<number>;
+  created_at: string;
+  expires_at: string;
+}
+
 /** One Label Studio installation imported here, and how far its large tables were handled. */
 export interface LabelStudioImportSourceTable {
   /** Fingerprint of the installation (its first migration), the same for a copy of its database. */
@@ -299,6 +335,9 @@ export interface Database {
   label_studio_import_ids: LabelStudioImportIdTable;
   password_reset_tokens: PasswordResetTokenTable;
   email_invitations: EmailInvitationTable;
+  user_two_factor: UserTwoFactorTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodeTable;
+  two_factor_challenges: TwoFactorChallengeTable;
 }
 
 /** Column names stored as booleans; SQLite keeps them as 0/1 and the factory converts them back. */
@@ -313,6 +352,7 @@ export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([
   'keep_logged_in',
   'was_cancelled',
   'ground_truth',
+  'require_two_factor',
 ]);
 
 /** A user as services see it: never the password hash, which only the credentials lookup reads. */
@@ -349,6 +389,8 @@ export type ProjectRow = Selectable<ProjectTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type AnnotationRow = Selectable<AnnotationTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type UserTwoFactorRow = Selectable<UserTwoFactorTable>;
+export type TwoFactorChallengeRow = Selectable<TwoFactorChallengeTable>;
 export type ActivityLogRow = Selectable<ActivityLogTable>;
 export type NewActivityLog = Insertable<ActivityLogTable>;
 export type PasswordResetTokenRow = Selectable<PasswordResetTokenTable>;

@@ -73,8 +73,10 @@ for (const kind of DATABASE_KINDS) {
       const select = page.getByLabel('Role for new sign-ups');
       assert.equal(await select.inputValue(), 'AN');
       await select.selectOption('NO');
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await page.getByText('Saved', { exact: true }).waitFor();
+      // The invite-link section's own Save (the page has others, such as the two-factor requirement's).
+      const signups = page.getByRole('region', { name: 'Sign-ups through the invite link' });
+      await signups.getByRole('button', { name: 'Save', exact: true }).click();
+      await signups.getByText('Saved', { exact: true }).waitFor();
       await assertAccessible(page, 'the organization settings page');
       assert.equal((await sessionApi(owner.context).get(`/api/organizations/${orgId}`)).body.default_role, 'NO');
     });

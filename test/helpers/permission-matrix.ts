@@ -173,6 +173,7 @@ export const TARGET_RULES: Readonly<Record<string, TargetRule>> = {
   'DELETE /api/users/{id}/': 'delete_user',
   'DELETE /api/organizations/{id}/memberships/{user_id}': 'remove_member',
   'PATCH /api/organizations/{id}/memberships': 'change_role',
+  'DELETE /api/organizations/{id}/memberships/{user_id}/two-factor': 'reset_two_factor',
 };
 
 /** What a cell must answer. */
@@ -190,7 +191,20 @@ export type MatrixSettings = Pick<AppConfig['security'], 'allowOrganizationCreat
  * Documented rules about the caller themself rather than a person acted on (docs/permissions.md, the services):
  * a refusal an allowed role still gets on its own organization, or null. One rule per operation, never per cell.
  */
+/** Changing one's own two-factor sign-in takes a web session; the matrix calls with legacy tokens. */
+const sessionOnly = (): Expected => ({
+  kind: 'refused',
+  status: 403,
+  code: 'two_factor.session_required',
+  why: 'two-factor sign-in changes from a web session only',
+  byRule: true,
+});
+
 const OPERATION_RULES: Readonly<Record<string, (role: RoleCode, settings: MatrixSettings) => Expected | null>> = {
+  'POST /api/current-user/two-factor/enrolment': sessionOnly,
+  'POST /api/current-user/two-factor/enrolment/confirm': sessionOnly,
+  'POST /api/current-user/two-factor/recovery-codes': sessionOnly,
+  'POST /api/current-user/two-factor/disable': sessionOnly,
   // There is always exactly one owner: they hand the organization over before they may leave it.
   'POST /api/organizations/{id}/leave': (role) =>
     role === 'OW' ? { ...refused(403, 'membership.last_owner', 'the owner must transfer ownership first', OWNER_CANNOT_LEAVE_MESSAGE), byRule: true } : null,

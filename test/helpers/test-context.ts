@@ -6,6 +6,8 @@ export interface TestContext extends AppContext {
   dataDir: string;
   /** Queries run since the last reset, for query-count assertions. */
   queries: string[];
+  /** The same statements with their parameters (for EXPLAIN and bind-parameter assertions); set by buildTestContext. */
+  statements?: Array<{ sql: string; parameters: readonly unknown[] }>;
 }
 
 /** Configuration overrides by group, e.g. `{ security: { disableSignupWithoutLink: true } }`. */
@@ -33,6 +35,11 @@ export async function buildTestContext(kind: DatabaseKind, overrides: ConfigOver
     overrides,
   );
   const queries: string[] = [];
-  const ctx = await createContext(config, { ...options, onQuery: (sql) => queries.push(sql) });
-  return Object.assign(ctx, { dataDir, queries });
+  const statements: TestContext['statements'] = [];
+  const onQuery = (sql: string, parameters: readonly unknown[]): void => {
+    queries.push(sql);
+    statements.push({ sql, parameters });
+  };
+  const ctx = await createContext(config, { ...options, onQuery });
+  return Object.assign(ctx, { dataDir, queries, statements });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { hashPassword } from '#src/auth/password-hasher.js';
 import { AppError } from '#src/errors.js';
+import { createDatabase } from '#src/storage/database.js';
 import { systemContext } from '#src/policies/action-context.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { buildUser } from '../helpers/factories.js';
@@ -22,6 +23,18 @@ for (const kind of DATABASE_KINDS) {
     test('migrations are recorded and a second run applies nothing', async () => {
       assert.deepEqual(await ctx.database.pendingMigrations(), []);
       assert.deepEqual(await ctx.database.migrate(), []);
+    });
+
+    test('an up-to-date database is checked in one statement: no migrator, no lock', async () => {
+      const statements: string[] = [];
+      const again = await createDatabase(ctx.config.database.url, { onQuery: (sql) => statements.push(sql) });
+      try {
+        assert.deepEqual(await again.migrate(), []);
+        assert.equal(statements.length, 1, statements.join('\n'));
+        assert.match(statements[0] ?? '', /kysely_migration/);
+      } finally {
+        await again.close();
+      }
     });
 
     test('bootstrap creates the owner and the organization "Label Studio", its invite token sealed', async () => {

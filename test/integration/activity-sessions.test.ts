@@ -47,6 +47,33 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(lastActivityWrites(server.ctx.queries), 2);
     });
 
+    test('twenty concurrent requests of one user, each holding a stale row, stamp last_activity once', async () => {
+      const org = await server.ctx.repos.organizations.findFirst();
+      assert.ok(org);
+      const member = await buildMember(server.ctx, org.id);
+      clock.advance(5 * MINUTE);
+      // Each request loaded the user before any of them wrote: only the conditional update can keep it to one write.
+      const stale = await server.ctx.repos.users.findById(member.user.id);
+      assert.ok(stale);
+      const wrote = await Promise.all(Array.from({ length: 20 }, () => server.ctx.services.activity.touch({ ...stale })));
+      assert.equal(wrote.filter(Boolean).length, 1, `writes: ${wrote.filter(Boolean).length}`);
+      assert.equal(await lastActivity(member.user.id), clock.now().toISOString());
+    });
+
+    test('a token-authenticated GET sets no cookie; a signed-in browser gets its csrftoken once and keeps it', async () => {
+      const byToken = await server.client().get('/api/current-user/whoami', { headers: tokenAuth(owner.token) });
+      assert.equal(byToken.status, 200);
+      assert.equal(byToken.headers.get('set-cookie'), null);
+      const browser = server.client();
+      assert.equal((await browser.login(owner.email, owner.password)).status, 302);
+      const csrf = browser.cookies.get('csrftoken');
+      assert.ok(csrf);
+      const again = await browser.get('/api/current-user/whoami');
+      assert.equal(again.status, 200);
+      assert.doesNotMatch(again.headers.get('set-cookie') ?? '', /csrftoken=/, 'the browser already has one');
+      assert.equal(browser.cookies.get('csrftoken'), csrf);
+    });
+
     test('a session ends after the inactivity limit, and after the maximum age even when active', async () => {
       const client = server.client();
       assert.equal((await client.login(owner.email, owner.password)).status, 302);

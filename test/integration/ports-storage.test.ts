@@ -26,7 +26,7 @@ for (const kind of DATABASE_KINDS) {
     const transport = new RecordingMailTransport();
     before(async () => {
       ctx = await buildTestContext(kind, {}, { clock, mailTransport: transport });
-      peer = Object.assign(await createContext(ctx.config, { clock, mailTransport: transport }), { dataDir: ctx.dataDir, queries: [] });
+      peer = Object.assign(await createContext(ctx.config, { clock, mailTransport: transport }), { dataDir: ctx.dataDir, queries: [], statements: [] });
     });
     after(async () => {
       await peer?.close();

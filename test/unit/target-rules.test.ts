@@ -41,6 +41,15 @@ const TABLE: Row[] = [
   ['delete_user', 'OW', { userId: SELF, role: 'OW' }, 'user.self_deletion'],
   ['delete_user', 'OW', { userId: OTHER, role: 'AN', memberElsewhere: true }, 'user.in_other_organization'],
   ['delete_user', 'AD', { userId: OTHER, role: 'OW' }, 'permission.denied'],
+  // Second-factor reset: never your own (the Account page asks for your password), never the owner, never upwards.
+  ['reset_two_factor', 'AD', { userId: OTHER, role: 'AN' }, null],
+  ['reset_two_factor', 'AD', { userId: OTHER, role: 'AD' }, null],
+  ['reset_two_factor', 'OW', { userId: OTHER, role: 'AD' }, null],
+  ['reset_two_factor', 'AD', { userId: OTHER, role: 'DI' }, null],
+  ['reset_two_factor', 'AD', { userId: SELF, role: 'AD' }, 'permission.denied'],
+  ['reset_two_factor', 'OW', { userId: SELF, role: 'OW' }, 'permission.denied'],
+  ['reset_two_factor', 'AD', { userId: OTHER, role: 'OW' }, 'membership.owner_protected'],
+  ['reset_two_factor', 'MA', { userId: OTHER, role: 'AD' }, 'permission.denied'],
 ];
 
 test('target rules: who may act on whom, table-driven', () => {

@@ -8,6 +8,7 @@ import { OrganizationSettingsPage } from './pages/organization/settings-page';
 import { PeoplePage } from './pages/people/people-page';
 import { ProjectPage } from './pages/projects/project-page';
 import { ProjectsPage } from './pages/projects/projects-page';
+import { TwoFactorSetupPage } from './pages/two-factor/setup-page';
 import { SessionProvider, useSession } from './session';
 
 function NotFound() {
@@ -46,6 +47,8 @@ function OrganizationScopedPage() {
 }
 
 export function App() {
+  // Enrolment stands alone: a member sent there may not load whoami (or anything else) until it is done.
+  if (location.pathname.startsWith('/user/two-factor/setup')) return <TwoFactorSetupPage />;
   return (
     <SessionProvider>
       <AppShell>

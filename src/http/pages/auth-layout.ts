@@ -8,14 +8,14 @@ export const AUTH_STYLES = `
 main{width:100%;max-width:420px;background:#fff;border:1px solid var(--line);border-radius:12px;padding:32px;box-shadow:0 8px 24px rgba(16,24,40,.06)}
 .brand{display:flex;align-items:center;gap:10px;font-weight:700;font-size:18px;margin-bottom:24px}.brand span{display:inline-grid;place-items:center;width:32px;height:32px;border-radius:8px;background:var(--accent);color:#fff;font-size:14px}
 h1{font-size:22px;margin:0 0 20px}label{display:block;font-weight:600;margin:14px 0 6px}
-input[type=email],input[type=password]{width:100%;padding:10px 12px;border:1px solid var(--line);border-radius:8px;font:inherit}
+input[type=email],input[type=password],input[type=text]{width:100%;padding:10px 12px;border:1px solid var(--line);border-radius:8px;font:inherit}
 input:focus-visible,button:focus-visible,a:focus-visible{outline:2px solid var(--focus);outline-offset:2px}
 .check{display:flex;gap:8px;align-items:center;margin:16px 0;font-weight:400}.check input{width:16px;height:16px;accent-color:var(--accent)}
 button{width:100%;margin-top:18px;padding:11px;border:0;border-radius:8px;background:#b4232a;color:var(--accent-ink);font:600 15px system-ui,sans-serif;cursor:pointer}button:hover{background:#9b1c22}
 .button-link{display:block;margin-top:18px;padding:11px;border-radius:8px;background:#b4232a;color:var(--accent-ink);font-weight:600;text-align:center;text-decoration:none}.button-link:hover{background:#9b1c22}
 .error{color:var(--error);font-size:14px;margin:6px 0 0}.form-error{background:#fef3f2;border:1px solid #fecdca;color:var(--error);border-radius:8px;padding:10px 12px;margin-bottom:8px}
 .notice{background:#eff6ff;border:1px solid #bfdbfe;color:#1e3a8a;border-radius:8px;padding:10px 12px;margin-bottom:8px}
-.hint{color:var(--muted);font-size:13px;margin:4px 0 0}.switch{margin-top:20px;text-align:center;color:var(--muted)}a{color:#1d4ed8}
+.hint{color:var(--muted);font-size:13px;margin:4px 0 0}.lead{color:var(--muted);margin:-8px 0 8px}.switch{margin-top:20px;text-align:center;color:var(--muted)}a{color:#1d4ed8}
 `;
 
 /** Where the stylesheet is served; the version (its content's hash) lets browsers keep it for good. */

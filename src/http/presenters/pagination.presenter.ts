@@ -37,3 +37,21 @@ export function presentPage<T>(results: T[], window: PageWindow, requestUrl: str
   if (window.page > 1) previous = pageLink(requestUrl, window.page - 1 === 1 ? null : window.page - 1);
   return { count: window.count, next, previous, results };
 }
+
+/**
+ * The same page object as JSON text, streamed: the results are presented and written chunk by chunk as they are read,
+ * so a page of 100,000 items never sits in memory whole (nor as one string).
+ */
+export async function* streamPage<T, R>(chunks: AsyncIterable<T[]>, present: (item: T) => R, window: PageWindow, requestUrl: string): AsyncGenerator<string> {
+  const head = JSON.stringify(presentPage([], window, requestUrl));
+  // `{"count":…,"next":…,"previous":…,"results":[` then the items, then `]}`.
+  yield head.slice(0, -2);
+  let first = true;
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    const text = chunk.map((item) => JSON.stringify(present(item))).join(',');
+    yield first ? text : `,${text}`;
+    first = false;
+  }
+  yield ']}';
+}

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '#src/errors.js';
-import { ensureCsrfCookie, rotateCsrfCookie, secureCookies } from '#src/http/csrf.js';
+import { ensureCsrfCookie } from '#src/http/csrf.js';
 import { AUTH_STYLES, AUTH_STYLES_PATH, AUTH_STYLES_VERSION } from '#src/http/pages/auth-layout.js';
 import { loginPage, signupPage, signupPendingPage, type FieldErrors } from '#src/http/pages/auth-pages.js';
 import { SESSION_COOKIE } from '#src/http/plugins/auth.plugin.js';
 import { AFTER_LOGIN, safeNext } from '#src/http/redirects.js';
 import { op, resource } from '#src/http/route.js';
+import { startSecondFactor } from '#src/http/routes/two-factor-pages.routes.js';
+import { setSessionCookie } from '#src/http/session-cookie.js';
 import { SIGNUP_CLOSED_MESSAGE, type LoginResult } from '#src/services/auth.service.js';
 
 type Form = Record<string, unknown>;
@@ -42,17 +44,8 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
   const { auth } = app.ctx.services;
   const { config } = app.ctx;
 
-  const startSession = (request: FastifyRequest, reply: FastifyReply, result: LoginResult, keep: boolean): void => {
-    reply.setCookie(SESSION_COOKIE, result.sessionCookie, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: secureCookies(app, request),
-      ...(keep ? { maxAge: result.sessionMaxAgeSeconds } : {}),
-    });
-    // A token planted in the browser before login is worthless after it.
-    rotateCsrfCookie(app, request, reply);
-  };
+  const startSession = (request: FastifyRequest, reply: FastifyReply, result: LoginResult, keep: boolean): void =>
+    setSessionCookie(app, request, reply, result.sessionCookie, keep ? result.sessionMaxAgeSeconds : null);
   const html = (reply: FastifyReply, page: string, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page);
 
   resource(app, AUTH_STYLES_PATH, {
@@ -96,6 +89,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
         const keep = checked(form, 'persist_session');
         try {
           const result = await auth.login(request.action, text(form, 'email'), text(form, 'password'), keep);
+          if ('challengeCookie' in result) return startSecondFactor(app, request, reply, result.challengeCookie, next);
           startSession(request, reply, result, keep);
           return reply.redirect(safeNext(next));
         } catch (error) {

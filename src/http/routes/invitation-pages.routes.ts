@@ -80,8 +80,8 @@ export async function invitationPagesRoutes(app: FastifyInstance): Promise<void>
             await invitationAcceptance.acceptForAccount(request.action, token);
             return reply.redirect(LOGIN_PATH, 303);
           }
-          const { sessionCookie } = await invitationAcceptance.acceptAsNewAccount(request.action, token, password);
-          setSessionCookie(app, request, reply, sessionCookie);
+          const { sessionCookie, sessionMaxAgeSeconds } = await invitationAcceptance.acceptAsNewAccount(request.action, token, password);
+          setSessionCookie(app, request, reply, sessionCookie, sessionMaxAgeSeconds);
           return reply.redirect(AFTER_LOGIN, 303);
         } catch (error) {
           if (isInvalidInvitation(error)) return sendPage(reply, invitationInvalidPage(error.detail), error.status);

@@ -1,8 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseBooleanParam, parsePageRequest } from '#src/domain/pagination.js';
 import { memberFilterFrom } from '#src/http/member-filters.js';
 import { presentMemberDetail, presentMemberListItem } from '#src/http/presenters/membership.presenter.js';
-import { presentPage } from '#src/http/presenters/pagination.presenter.js';
+import { presentPage, streamPage } from '#src/http/presenters/pagination.presenter.js';
+import { MEMBER_CHUNK_SIZE, type MemberListEntry } from '#src/services/membership.service.js';
 import { op, resource } from '#src/http/route.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import {
@@ -39,19 +41,24 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
         querystring: MemberListQuery,
         response: { 200: MemberPageSchema, ...errorResponses(400, 401, 403, 404) },
       },
-      handler: async (request, _reply, ctx) => {
+      handler: async (request, reply, ctx) => {
         const { query } = request;
-        const { window, entries } = await memberships.list(ctx, {
+        const options = {
           page: parsePageRequest(query, MEMBER_PAGE_RULES),
           filter: memberFilterFrom(query),
           ordering: query.ordering,
           withProjects: parseBooleanParam(query.contributed_to_projects, 'contributed_to_projects') ?? false,
-        });
-        return presentPage(
-          entries.map((entry) => presentMemberListItem(entry, host)),
-          window,
-          request.url,
-        );
+        };
+        const present = (entry: MemberListEntry) => presentMemberListItem(entry, host);
+        if (options.page.pageSize > MEMBER_CHUNK_SIZE) {
+          // Everyone (`page_size=-1`) or any large page: streamed chunk by chunk, never built in memory.
+          const { window, chunks } = await memberships.listChunks(ctx, options);
+          // The same JSON the schema describes, written as it is read (a stream skips the serializer).
+          const plain: FastifyReply = reply;
+          return plain.type('application/json; charset=utf-8').send(Readable.from(streamPage(chunks, present, window, request.url)));
+        }
+        const { window, entries } = await memberships.list(ctx, options);
+        return presentPage(entries.map(present), window, request.url);
       },
     }),
     PATCH: op({

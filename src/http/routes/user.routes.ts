@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '#src/errors.js';
 import { presentDirectoryEntry } from '#src/http/presenters/user-directory.presenter.js';
@@ -29,7 +30,22 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Every user of your active organization (removed members masked); never paginated',
         response: { 200: UserListSchema, ...errorResponses(401, 403) },
       },
-      handler: async (_request, _reply, ctx) => (await members.list(ctx)).map((entry) => presentDirectoryEntry(entry, host)),
+      handler: async (_request, reply, ctx) => {
+        const chunks = members.list(ctx);
+        async function* json(): AsyncGenerator<string> {
+          yield '[';
+          let first = true;
+          for await (const chunk of chunks) {
+            const text = chunk.map((entry) => JSON.stringify(presentDirectoryEntry(entry, host))).join(',');
+            yield first ? text : `,${text}`;
+            first = false;
+          }
+          yield ']';
+        }
+        // Label Studio answers every user at once: the same array, streamed as it is read (a stream skips the serializer).
+        const plain: FastifyReply = reply;
+        return plain.type('application/json; charset=utf-8').send(Readable.from(json()));
+      },
     }),
     POST: op({
       access: { permission: 'users.create' },

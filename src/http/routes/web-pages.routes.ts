@@ -8,6 +8,8 @@ import { accessSuspendedPage } from '#src/http/pages/auth-pages.js';
 
 /** Page paths the web app renders; each answers with its index.html (spec §5.1). */
 const PAGE_PATHS = ['/organization/', '/organization/*', '/people/', '/user/account/', '/user/account/*', '/projects/', '/projects/:id'];
+/** The web app's enrolment page, where a member whose organization requires two-factor sign-in is sent first. */
+export const TWO_FACTOR_SETUP_PATH = '/user/two-factor/setup/';
 
 const NOT_BUILT = 'Web app not built: run npm run build';
 
@@ -64,18 +66,24 @@ export async function webPagesRoutes(app: FastifyInstance, options: WebPagesOpti
     const { principal } = request.action;
     if (!principal) return reply.redirect(`/user/login/?next=${encodeURIComponent(request.url)}`);
     // A deactivated or pending member (or one removed from every organization) gets a page that says so, not an app of 403s.
+    let organizationId: number;
     try {
-      await app.ctx.deps.actors.inActiveOrganization(principal);
+      organizationId = (await app.ctx.deps.actors.inActiveOrganization(principal)).organizationId;
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith('membership.')) throw error;
       return reply.status(403).type('text/html; charset=utf-8').send(accessSuspendedPage(error.detail));
+    }
+    // An organization that requires two-factor sign-in sends a member without it to enrolment before anything else.
+    const enrolling = request.routeOptions.url === TWO_FACTOR_SETUP_PATH;
+    if (!enrolling && request.action.via === 'session' && (await app.ctx.services.twoFactor.mustEnrol(principal, organizationId))) {
+      return reply.redirect(`${TWO_FACTOR_SETUP_PATH}?next=${encodeURIComponent(request.url)}`);
     }
     const html = loadIndex();
     if (!html) return reply.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
     return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
   };
 
-  for (const url of PAGE_PATHS) {
+  for (const url of [...PAGE_PATHS, TWO_FACTOR_SETUP_PATH]) {
     app.get(url, { config: { access: 'optional' }, schema: { hide: true } }, page);
   }
 }

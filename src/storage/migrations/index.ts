@@ -7,6 +7,8 @@ import * as rolesAndActivityLog from '#src/storage/migrations/0004-roles-and-act
 import * as labelStudioImport from '#src/storage/migrations/0005-label-studio-import.migration.js';
 import * as accountRecoveryMail from '#src/storage/migrations/0006-account-recovery-mail.migration.js';
 import * as signInSafety from '#src/storage/migrations/0007-sign-in-safety.migration.js';
+import * as twoFactor from '#src/storage/migrations/0008-two-factor.migration.js';
+import * as memberDirectoryIndexes from '#src/storage/migrations/0009-member-directory-indexes.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -21,6 +23,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0005-label-studio-import', labelStudioImport],
   ['0006-account-recovery-mail', accountRecoveryMail],
   ['0007-sign-in-safety', signInSafety],
+  ['0008-two-factor', twoFactor],
+  ['0009-member-directory-indexes', memberDirectoryIndexes],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */

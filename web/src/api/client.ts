@@ -67,6 +67,8 @@ function errorFrom(status: number, body: unknown, statusText: string): ApiError 
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Where a member is sent when their organization requires two-factor sign-in and they have not set it up. */
+export const TWO_FACTOR_SETUP = '/user/two-factor/setup/';
 
 export interface RequestOptions {
   query?: Query;
@@ -114,7 +116,12 @@ export async function request<T>(method: string, path: string, options: RequestO
     const next = `${location.pathname}${location.search}`;
     location.assign(withQuery('/user/login/', { next }));
   }
-  if (!response.ok) throw errorFrom(response.status, parsed, response.statusText);
+  const failure = response.ok ? undefined : errorFrom(response.status, parsed, response.statusText);
+  if (failure?.code === 'two_factor.enrolment_required' && location.pathname !== TWO_FACTOR_SETUP) {
+    // The organization requires two-factor sign-in (perhaps since a moment ago): set it up, then come back here.
+    location.assign(withQuery(TWO_FACTOR_SETUP, { next: `${location.pathname}${location.search}` }));
+  }
+  if (failure) throw failure;
   return parsed as T;
 }
 

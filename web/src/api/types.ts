@@ -70,7 +70,7 @@ export type MembershipListItem = MembershipPage['results'][number];
 export type ChangedMember = JsonOf<'/api/organizations/{id}/memberships', 'patch'>;
 export type RoleChange = JsonBodyOf<'/api/organizations/{id}/memberships', 'patch'>;
 /** One of the member actions the server offers in `allowed_actions`. */
-export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete';
+export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete' | 'reset_two_factor';
 export type MembershipDetail = JsonOf<'/api/organizations/{id}/memberships/{user_id}', 'get'>;
 export type ProjectRef = NonNullable<MembershipDetail['created_projects']>[number];
 
@@ -113,6 +113,17 @@ export type ListedToken = JsonOf<'/api/token/', 'get'>[number];
 export type CreatedToken = JsonOf<'/api/token/', 'post'>;
 export type RevokeToken = JsonBodyOf<'/api/token/blacklist/', 'post'>;
 export type LegacyToken = JsonOf<'/api/current-user/token', 'get'>;
+
+/** Two-factor sign-in: your own, the organization's requirement, a member's. */
+export type TwoFactorStatus = JsonOf<'/api/current-user/two-factor', 'get'>;
+export type TwoFactorEnrolment = JsonOf<'/api/current-user/two-factor/enrolment', 'post'>;
+export type TwoFactorCode = JsonBodyOf<'/api/current-user/two-factor/enrolment/confirm', 'post'>;
+export type RecoveryCodes = JsonOf<'/api/current-user/two-factor/enrolment/confirm', 'post'>;
+/** The password, or a code from the app (or a recovery code): what turning it off and new recovery codes take. */
+export type TwoFactorProof = JsonBodyOf<'/api/current-user/two-factor/disable', 'post'>;
+export type TwoFactorRequirement = JsonOf<'/api/organizations/{id}/two-factor', 'get'>;
+export type TwoFactorRequirementChange = JsonBodyOf<'/api/organizations/{id}/two-factor', 'patch'>;
+export type MemberTwoFactor = JsonOf<'/api/organizations/{id}/memberships/{user_id}/two-factor', 'get'>;
 
 export type ProjectPage = JsonOf<'/api/projects/', 'get'>;
 export type Project = JsonOf<'/api/projects/{id}', 'get'>;

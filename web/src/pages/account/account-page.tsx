@@ -9,6 +9,7 @@ import { LegacyToken } from './legacy-token';
 import { MembershipInfo } from './membership-info';
 import { PersonalInfo } from './personal-info';
 import { PersonalToken } from './personal-token';
+import { TwoFactorSection } from './two-factor';
 
 /** Account & Settings (/user/account/ and /user/account/<section>): one page, sections reachable by sub-path. */
 export function AccountPage() {
@@ -21,6 +22,7 @@ export function AccountPage() {
     { id: 'personal-info', label: 'Personal Info' },
     { id: 'email-preferences', label: 'Email Preferences' },
     { id: 'membership-info', label: 'Membership Info' },
+    { id: 'two-factor', label: 'Two-factor sign-in' },
     ...(settings.data?.api_tokens_enabled ? [{ id: 'personal-access-token', label: 'Personal Access Token' }] : []),
     ...(settings.data?.legacy_api_tokens_enabled ? [{ id: 'legacy-token', label: 'Access Token' }] : []),
   ];
@@ -53,6 +55,7 @@ export function AccountPage() {
           <PersonalInfo />
           <EmailPreferences />
           <MembershipInfo />
+          <TwoFactorSection />
           {settings.status === 'loading' && !settings.data && (
             <div className="card settings-section">
               <Loading label="Loading token settings…" />

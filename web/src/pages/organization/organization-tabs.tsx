@@ -6,7 +6,7 @@ const TABS: { href: string; label: string; anyOf: string[] }[] = [
   { href: '/organization/', label: 'People', anyOf: ['members.view'] },
   { href: '/organization/permissions/', label: 'Permissions', anyOf: ['permissions.view'] },
   { href: '/organization/activity/', label: 'Activity Log', anyOf: ['activity_log.view'] },
-  { href: '/organization/settings/', label: 'Settings', anyOf: ['organizations.change', 'organizations.transfer'] },
+  { href: '/organization/settings/', label: 'Settings', anyOf: ['organizations.change', 'organizations.transfer', 'organizations.two_factor'] },
 ];
 
 /** Which Organization page the path shows: the People page answers every path the others do not claim. */

@@ -6,8 +6,12 @@ import { useSession } from '../../session';
 import { DefaultRoleSetting } from './default-role-setting';
 import { OrganizationTabs } from './organization-tabs';
 import { TransferOwnership } from './transfer-ownership';
+import { TwoFactorRequirementSetting } from './two-factor-requirement';
 
-/** Organization → Settings: the role of invite-link sign-ups (owners, administrators) and ownership (the owner). */
+/**
+ * Organization → Settings: the role of invite-link sign-ups and the two-factor requirement (owners, administrators),
+ * and ownership (the owner).
+ */
 export function OrganizationSettingsPage() {
   useTitle('Organization settings');
   const { me, can } = useSession();
@@ -16,6 +20,7 @@ export function OrganizationSettingsPage() {
   const [transferred, setTransferred] = useState<string>();
   const canChange = can('organizations.change');
   const canTransfer = can('organizations.transfer');
+  const canTwoFactor = can('organizations.two_factor');
 
   return (
     <div className="page">
@@ -26,13 +31,14 @@ export function OrganizationSettingsPage() {
           <StatusText tone="success">{transferred} is now the owner of the organization. You are an administrator.</StatusText>
         </p>
       )}
-      {!orgId || (!canChange && !canTransfer) ? (
+      {!orgId || (!canChange && !canTransfer && !canTwoFactor) ? (
         <div className="card">
           <EmptyState title="Nothing to change here">The owner and administrators manage the organization's settings.</EmptyState>
         </div>
       ) : (
         <div className="settings__content">
           {canChange && <DefaultRoleSetting orgId={orgId} />}
+          {canTwoFactor && <TwoFactorRequirementSetting orgId={orgId} />}
           {canTransfer && <TransferOwnership orgId={orgId} onTransferred={setTransferred} />}
         </div>
       )}

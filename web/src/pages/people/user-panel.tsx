@@ -9,6 +9,7 @@ import { roleLabel } from '../../lib/roles';
 import { Link } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import { MemberManagement } from './member-management';
+import { MemberTwoFactor } from './member-two-factor';
 import type { MemberActions } from './use-member-actions';
 
 /** What the panel shows: a list item as the table has it, or the same fields from the user and membership detail. */
@@ -119,6 +120,7 @@ export function UserPanel({ orgId, userId, source, onClose, actions, activationR
             </div>
           </div>
           <MemberManagement member={member} actions={actions} activationRole={activationRole} />
+          {member.allowed_actions.includes('reset_two_factor') && <MemberTwoFactor orgId={orgId} userId={member.user.id} email={member.user.email} />}
           <ProjectLinks title="Created Projects" projects={member.created_projects} />
           <ProjectLinks title="Contributed to" projects={member.contributed_to_projects} />
           {noProjects && <p className="panel__empty">No projects created or contributed to yet.</p>}

@@ -1,0 +1,115 @@
+/** What the scale bench measures, one function per row of the issue's table (each returns numbers, never judges). */
+import { spawnSync } from 'node:child_process';
+import { CLI_PATH, cleanEnv } from '../../test/helpers/cli.js';
+import { fetchCounted, fetchTimed, load, median, type LoadResult } from './load.js';
+import { memoryOf, OWNER, type Fixture } from './setup.js';
+
+export interface Target {
+  base: string;
+  pid: number;
+}
+
+const tokenHeader = (key: string) => ({ authorization: `Token ${key}` });
+
+/** req/s of whoami for many users (a key per connection's request, cycling) next to the bare endpoint. */
+export async function whoamiThroughput(server: Target, bare: Target, headersList: Array<Record<string, string>>, seconds: number): Promise<{ ours: LoadResult; bare: LoadResult }> {
+  const requests = headersList.map((headers) => ({ method: 'GET', path: '/api/current-user/whoami', headers }));
+  const ours = await load({ url: server.base, connections: 10, duration: seconds, requests });
+  const baseline = await load({ url: `${bare.base}/api/current-user/whoami`, connections: 10, duration: seconds });
+  return { ours, bare: baseline };
+}
+
+/** Latency of one GET path after path, one connection (the page's own cost, not queueing). */
+export function latency(server: Target, paths: string[], ownerToken: string, amount: number): Promise<LoadResult> {
+  return load({ url: server.base, connections: 1, amount, requests: paths.map((path) => ({ method: 'GET', path, headers: tokenHeader(ownerToken) })) });
+}
+
+/**
+ * One unpaginated download (GET /api/users/ or the memberships with page_size=-1) while a probe asks whoami every
+ * 5 ms: how long it took, its size, the probe's worst wait, and the server's resident memory at its peak meanwhile.
+ */
+export async function bigDownload(server: Target, path: string, ownerToken: string, countOnly = false): Promise<{ status: number; seconds: number; megabytes: number; items: number; probeMaxMs: number; probeP99Ms: number; rssPeakMiB: number }> {
+  let done = false;
+  let rssPeak = memoryOf(server.pid).rss;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, memoryOf(server.pid).rss)), 20);
+  const probeTimes: number[] = [];
+  const probe = (async () => {
+    while (!done) {
+      const res = await fetchTimed(`${server.base}/api/current-user/whoami`, tokenHeader(ownerToken));
+      probeTimes.push(res.ms);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  // Past a few hundred MB the body is only counted (a string that long cannot be held, let alone parsed).
+  const res = countOnly ? { ...(await fetchCounted(`${server.base}${path}`, tokenHeader(ownerToken))), body: '' } : await fetchTimed(`${server.base}${path}`, tokenHeader(ownerToken));
+  done = true;
+  await probe;
+  clearInterval(sampler);
+  let items = -1;
+  try {
+    const body = JSON.parse(res.body) as unknown[] | { results: unknown[] };
+    items = Array.isArray(body) ? body.length : body.results.length;
+  } catch {
+    items = -1;
+  }
+  const bytes = 'bytes' in res ? res.bytes : Buffer.byteLength(res.body);
+  const sorted = [...probeTimes].sort((a, b) => a - b);
+  return {
+    status: res.status,
+    seconds: res.ms / 1000,
+    megabytes: bytes / 1024 / 1024,
+    items,
+    probeMaxMs: sorted[sorted.length - 1] ?? 0,
+    probeP99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+    rssPeakMiB: rssPeak,
+  };
+}
+
+/** whoami p99 (one connection) while 50 connections log in (each login is one argon2id verification), and calm. */
+export async function whoamiDuringLogins(server: Target, fixture: Fixture, seconds: number): Promise<{ calm: LoadResult; duringLogins: LoadResult; logins: LoadResult }> {
+  const calm = await load({ url: `${server.base}/api/current-user/whoami`, headers: tokenHeader(fixture.ownerToken), connections: 1, duration: seconds });
+  const csrf = 'b'.repeat(64);
+  const logins = Array.from({ length: 50 }, (_, i) => ({
+    method: 'POST',
+    path: '/user/login/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrftoken=${csrf}` },
+    body: new URLSearchParams({ email: `user${i + 1}@bench.example`, password: 'bench-password-1', csrfmiddlewaretoken: csrf }).toString(),
+  }));
+  const loginRun = load({ url: server.base, connections: 50, duration: seconds + 1, requests: logins });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const during = await load({ url: `${server.base}/api/current-user/whoami`, headers: tokenHeader(fixture.ownerToken), connections: 1, duration: seconds });
+  return { calm, duringLogins: during, logins: await loginRun };
+}
+
+/** Wall time of `label-studio user` and of `node -e 0`, interleaved, medians of `runs`. */
+export function cliStartup(fixture: Fixture, runs: number): { nodeMs: number; userMs: number } {
+  const time = (args: string[], env?: Record<string, string>) => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, args, { env: env ? { ...cleanEnv(), ...env } : undefined, stdio: 'pipe' });
+    if (result.status !== 0) throw new Error(`${args.join(' ')}: ${result.stderr.toString()}`);
+    return performance.now() - started;
+  };
+  const userArgs = [CLI_PATH, 'user', '--data-dir', fixture.dataDir, '--username', OWNER.email];
+  time(userArgs, fixture.env);
+  const node: number[] = [];
+  const user: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    node.push(time(['-e', '0']));
+    user.push(time(userArgs, fixture.env));
+  }
+  return { nodeMs: median(node), userMs: median(user) };
+}
+
+/** `last_activity` writes by one user making `connections` concurrent mutating requests for `seconds`. */
+export async function activityWrites(server: Target, key: string, seconds: number, countWrites: () => Promise<number>): Promise<{ writes: number; requests: number }> {
+  const before = await countWrites();
+  const result = await load({
+    url: `${server.base}/api/projects/`,
+    method: 'POST',
+    headers: { ...tokenHeader(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Bench project' }),
+    connections: 20,
+    duration: seconds,
+  });
+  return { writes: (await countWrites()) - before, requests: Math.round(result.requestsPerSecond * seconds) };
+}
