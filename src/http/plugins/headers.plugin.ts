@@ -30,7 +30,8 @@ export const CONTENT_SECURITY_POLICY = [
 export const headersPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'same-origin');
+    // A page whose own URL carries a secret (a reset or invitation link) sends no referrer at all: that stays.
+    if (!reply.hasHeader('Referrer-Policy')) reply.header('Referrer-Policy', 'same-origin');
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
       reply.header('X-Frame-Options', 'DENY');
       // A route's own, stricter policy (an avatar's sandbox) stays; framing is denied either way.
