@@ -102,9 +102,47 @@ for (const kind of DATABASE_KINDS) {
         changedAt = performance.now();
         await refusedWithin('logged-out session on B', changedAt, whoamiOnB.session, 401);
 
+        // "Sign out everywhere else", then a password change, asked on A: the other sessions are refused on B.
+        const kept = onA.fresh();
+        assert.equal((await kept.login('member@example.com', 'member-password-1')).status, 302);
+        const elsewhere = async (): Promise<HttpClient> => {
+          const other = onB.fresh();
+          assert.equal((await other.login('member@example.com', 'member-password-1')).status, 302);
+          assert.equal((await other.get('/api/current-user/whoami')).status, 200);
+          return other;
+        };
+        let other = await elsewhere();
+        assert.equal((await kept.post('/api/current-user/sessions/revoke-others/', { raw: '' })).status, 200);
+        changedAt = performance.now();
+        await refusedWithin('session signed out from A, on B', changedAt, async () => (await other.get('/api/current-user/whoami')).status, 401);
+        other = await elsewhere();
+        const changedPassword = await kept.post('/api/current-user/password/', { json: { current_password: 'member-password-1', new_password: 'member-password-3' } });
+        assert.equal(changedPassword.status, 200, changedPassword.text);
+        changedAt = performance.now();
+        await refusedWithin('other session after a password change on A, on B', changedAt, async () => (await other.get('/api/current-user/whoami')).status, 401);
+        assert.equal((await kept.get('/api/current-user/whoami')).status, 200, 'the session that changed it stays');
+
+        // A session policy changed on A: a login on B (whose cache knew the old one) keeps its cookie that long.
+        const maxAgeOnB = async (): Promise<string | undefined> => {
+          const c = onB.fresh();
+          await c.get('/user/login/');
+          const login = await c.post('/user/login/', { form: { email: 'member@example.com', password: 'member-password-3', persist_session: 'on', csrfmiddlewaretoken: c.cookies.get('csrftoken') ?? '' } });
+          return /Max-Age=(\d+)/.exec(login.headers.getSetCookie().find((l) => l.startsWith('sessionid=')) ?? '')?.[1];
+        };
+        assert.equal(await maxAgeOnB(), String(14 * 24 * 3600));
+        assert.equal((await onA.patch('/api/session-policy/', { headers: owner, json: { max_session_age: 90 } })).status, 200);
+        changedAt = performance.now();
+        let maxAge = await maxAgeOnB();
+        while (maxAge !== '5400' && performance.now() - changedAt < PROPAGATION_MS + 500) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          maxAge = await maxAgeOnB();
+        }
+        assert.equal(maxAge, '5400', 'the new policy reached B');
+        assert.ok(performance.now() - changedAt < PROPAGATION_MS, 'the new policy took too long to reach B');
+
         // A new password set by the CLI ends the sessions everywhere.
         const again = onB.fresh();
-        assert.equal((await again.login('member@example.com', 'member-password-1')).status, 302);
+        assert.equal((await again.login('member@example.com', 'member-password-3')).status, 302);
         const againOnA = onA.fresh();
         for (const [name, value] of again.cookies) againOnA.cookies.set(name, value);
         assert.equal((await againOnA.get('/api/current-user/whoami')).status, 200);
