@@ -169,6 +169,25 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(again.cookies.get('sessionid'), undefined);
     });
 
+    test("a login through the second page lives as long as the organization's session policy says, and its cookie too", async () => {
+      const policy = (json: Record<string, number>) => fixture.client().patch('/api/session-policy/', { headers: tokenAuth(owner.token), json });
+      assert.equal((await policy({ max_session_age: 90 })).status, 200);
+      try {
+        const web = fixture.client();
+        assert.equal((await passwordStep(web)).status, 302);
+        clock.advance(30_000);
+        const right = await codeStep(web, await codeAt(secret, clock));
+        assert.equal(right.status, 302, right.text);
+        assert.match(right.headers.getSetCookie().find((line) => line.startsWith('sessionid=')) ?? '', /Max-Age=5400(;|$)/);
+        clock.advance(89 * 60_000);
+        assert.equal((await web.get('/api/current-user/whoami')).status, 200);
+        clock.advance(2 * 60_000);
+        assert.equal((await web.get('/api/current-user/whoami')).status, 401, 'past the 90 minutes the session has ended');
+      } finally {
+        assert.equal((await policy({ max_session_age: 20160 })).status, 200);
+      }
+    });
+
     test('five wrong codes end the pending login; so does its expiry', async () => {
       const web = fixture.client();
       await passwordStep(web, '/people/');
