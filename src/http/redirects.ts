@@ -21,3 +21,14 @@ export function safeNext(next: unknown): string {
   if (!path.startsWith('/') || path.startsWith('//') || /[^\x21-\x7e]/.test(path)) return AFTER_LOGIN;
   return path;
 }
+
+export const LOGIN_PATH = '/user/login/';
+export const SIGNUP_PATH = '/user/signup/';
+
+/** `path` with the query parameters that have a value (`?next=…&token=…`), or the bare path. */
+export function withQuery(path: string, query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}

@@ -100,6 +100,9 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(page.status, 200);
       assert.match(page.text, /You are invited to join <strong>Label Studio<\/strong> as <strong>Reviewer<\/strong>/);
       assert.equal(page.headers.get('cache-control'), 'no-store');
+      // The link's secret is in the URL: no Referer carries it away, and search engines keep it out.
+      assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(page.headers.get('x-robots-tag'), 'noindex, nofollow');
       const weak = await client.post(link, { form: { password: 'password', csrfmiddlewaretoken: client.cookies.get('csrftoken') ?? '' } });
       assert.equal(weak.status, 400);
       const accepted = await client.post(link, { form: { password: 'newcomer-pass-8', csrfmiddlewaretoken: client.cookies.get('csrftoken') ?? '' } });

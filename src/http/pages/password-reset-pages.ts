@@ -2,6 +2,7 @@ import { CSRF_FIELD } from '#src/http/csrf.js';
 import { authLayout } from '#src/http/pages/auth-layout.js';
 import type { FieldErrors } from '#src/http/pages/auth-pages.js';
 import { html, type SafeHtml } from '#src/http/pages/html.js';
+import { LOGIN_PATH } from '#src/http/redirects.js';
 
 /** Paths of the forgotten-password pages (linked from the login page). */
 export const PASSWORD_RESET_PATHS = {
@@ -10,7 +11,6 @@ export const PASSWORD_RESET_PATHS = {
   done: '/user/password-reset/done/',
 } as const;
 
-const LOGIN = '/user/login/';
 
 const formError = (errors: FieldErrors | undefined) =>
   errors?.non_field_errors?.length ? html`<div class="form-error" role="alert">${errors.non_field_errors.join(' ')}</div>` : html``;
@@ -20,7 +20,7 @@ const fieldError = (errors: FieldErrors | undefined, field: string) =>
 
 const invalid = (errors: FieldErrors | undefined, field: string) => (errors?.[field]?.length ? html`aria-invalid="true"` : html``);
 
-const backToLogin = html`<p class="switch"><a href="${LOGIN}">Back to log in</a></p>`;
+const backToLogin = html`<p class="switch"><a href="${LOGIN_PATH}">Back to log in</a></p>`;
 
 function page(title: string, body: SafeHtml): string {
   return authLayout(title, html`<h1>${title}</h1>${body}`);
@@ -96,7 +96,7 @@ export function resetInvalidPage(message: string): string {
   return page(
     'Link not valid',
     html`<div class="form-error" role="alert">${message}</div>
-<p class="switch"><a href="${PASSWORD_RESET_PATHS.request}">Ask for a new link</a> · <a href="${LOGIN}">Log in</a></p>`,
+<p class="switch"><a href="${PASSWORD_RESET_PATHS.request}">Ask for a new link</a> · <a href="${LOGIN_PATH}">Log in</a></p>`,
   );
 }
 
@@ -105,6 +105,6 @@ export function resetDonePage(): string {
   return page(
     'Password changed',
     html`<div class="notice" role="status">Your password has been changed and every session of your account has ended. Log in with your new password.</div>
-<p class="switch"><a href="${LOGIN}">Log in</a></p>`,
+<p class="switch"><a href="${LOGIN_PATH}">Log in</a></p>`,
   );
 }

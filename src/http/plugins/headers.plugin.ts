@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Paths that must not be indexed (Label Studio's NoindexUrlMiddleware). */
-const NOINDEX = /^\/(api\/invite(\/reset-token)?|user\/(login|signup|email-verification)|user\/password-reset.*|saml\/.*)\/?$/;
+const NOINDEX = /^\/(api\/invite(\/reset-token)?|user\/(login|login\/two-factor|signup|email-verification|invite\/accept)|user\/password-reset.*|saml\/.*)\/?$/;
 
 /**
  * What every HTML page may load: its own scripts, styles, images and API, nothing inline (an injected `<script>` or

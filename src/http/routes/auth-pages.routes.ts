@@ -5,39 +5,18 @@ import { ensureCsrfCookie } from '#src/http/csrf.js';
 import { AUTH_STYLES, AUTH_STYLES_PATH, AUTH_STYLES_VERSION } from '#src/http/pages/auth-layout.js';
 import { loginPage, signupPage, signupPendingPage, type FieldErrors } from '#src/http/pages/auth-pages.js';
 import { SESSION_COOKIE } from '#src/http/plugins/auth.plugin.js';
-import { AFTER_LOGIN, safeNext } from '#src/http/redirects.js';
+import { FormBody, HTML_ROUTE as HTML, fieldErrors, formChecked as checked, formText as text, sendPage as html } from '#src/http/page-forms.js';
+import { AFTER_LOGIN, LOGIN_PATH, SIGNUP_PATH, safeNext, withQuery } from '#src/http/redirects.js';
 import { op, resource } from '#src/http/route.js';
 import { startSecondFactor } from '#src/http/routes/two-factor-pages.routes.js';
 import { setSessionCookie } from '#src/http/session-cookie.js';
 import { SIGNUP_CLOSED_MESSAGE, type LoginResult } from '#src/services/auth.service.js';
-
-type Form = Record<string, unknown>;
-const text = (form: Form, key: string): string => (typeof form[key] === 'string' ? (form[key] as string) : '');
-const checked = (form: Form, key: string): boolean => ['on', 'true', '1', 'yes'].includes(text(form, key).toLowerCase());
 
 /** `?next=` and `?token=`: the pages' only query parameters. */
 const PageQuery = Type.Object({
   next: Type.Optional(Type.String({ maxLength: 2000 })),
   token: Type.Optional(Type.String({ maxLength: 256 })),
 });
-/** The forms post text fields; the CSRF field is checked by the request pipeline. */
-const FormBody = Type.Record(Type.String(), Type.Unknown());
-const HTML = { hide: true } as const;
-
-function withQuery(path: string, query: Record<string, string | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-/** Field errors to show on a form; anything that is not a refusal with field errors is a real failure. */
-function fieldErrors(error: unknown): FieldErrors {
-  if (error instanceof AppError && error.validationErrors) {
-    return Object.fromEntries(Object.entries(error.validationErrors).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
-  }
-  throw error;
-}
 
 /** Sign-up, login and logout: server-rendered forms with CSRF tokens and safe redirects (§5.1). */
 export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
@@ -46,7 +25,6 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
 
   const startSession = (request: FastifyRequest, reply: FastifyReply, result: LoginResult, keep: boolean): void =>
     setSessionCookie(app, request, reply, result.sessionCookie, keep ? result.sessionMaxAgeSeconds : null);
-  const html = (reply: FastifyReply, page: string, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page);
 
   resource(app, AUTH_STYLES_PATH, {
     GET: op({
@@ -65,11 +43,11 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
     GET: op({
       access: 'optional',
       schema: HTML,
-      handler: async (request, reply) => reply.redirect(request.action.principal ? AFTER_LOGIN : '/user/login/'),
+      handler: async (request, reply) => reply.redirect(request.action.principal ? AFTER_LOGIN : LOGIN_PATH),
     }),
   });
 
-  resource(app, '/user/login/', {
+  resource(app, LOGIN_PATH, {
     GET: op({
       access: 'optional',
       schema: { ...HTML, querystring: PageQuery },
@@ -77,7 +55,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
         const { next } = request.query;
         if (request.action.principal) return reply.redirect(safeNext(next));
         const csrfToken = ensureCsrfCookie(app, request, reply);
-        return html(reply, loginPage({ csrfToken, action: withQuery('/user/login/', { next }), signupHref: withQuery('/user/signup/', { next }) }));
+        return html(reply, loginPage({ csrfToken, action: withQuery(LOGIN_PATH, { next }), signupHref: withQuery(SIGNUP_PATH, { next }) }));
       },
     }),
     POST: op({
@@ -98,8 +76,8 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
           if (error instanceof AppError && error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
           const page = loginPage({
             csrfToken: ensureCsrfCookie(app, request, reply),
-            action: withQuery('/user/login/', { next }),
-            signupHref: withQuery('/user/signup/', { next }),
+            action: withQuery(LOGIN_PATH, { next }),
+            signupHref: withQuery(SIGNUP_PATH, { next }),
             email: text(form, 'email'),
             errors,
           });
@@ -109,7 +87,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
     }),
   });
 
-  resource(app, '/user/signup/', {
+  resource(app, SIGNUP_PATH, {
     GET: op({
       access: 'optional',
       schema: { ...HTML, querystring: PageQuery },
@@ -120,7 +98,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
         const closedMessage = config.security.disableSignupWithoutLink && !token ? SIGNUP_CLOSED_MESSAGE : undefined;
         return html(
           reply,
-          signupPage({ csrfToken, action: withQuery('/user/signup/', { next, token }), loginHref: withQuery('/user/login/', { next }), closedMessage }),
+          signupPage({ csrfToken, action: withQuery(SIGNUP_PATH, { next, token }), loginHref: withQuery(LOGIN_PATH, { next }), closedMessage }),
         );
       },
     }),
@@ -135,8 +113,8 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
             reply,
             signupPage({
               csrfToken: ensureCsrfCookie(app, request, reply),
-              action: withQuery('/user/signup/', { next, token }),
-              loginHref: withQuery('/user/login/', { next }),
+              action: withQuery(SIGNUP_PATH, { next, token }),
+              loginHref: withQuery(LOGIN_PATH, { next }),
               email: text(form, 'email'),
               allowNewsletters: checked(form, 'allow_newsletters'),
               errors,
@@ -151,7 +129,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
             allowNewsletters: checked(form, 'allow_newsletters'),
             inviteToken: token || undefined,
           });
-          if (result.pending) return html(reply, signupPendingPage(withQuery('/user/login/', { next })));
+          if (result.pending) return html(reply, signupPendingPage(withQuery(LOGIN_PATH, { next })));
           startSession(request, reply, result, true);
           return reply.redirect(safeNext(next));
         } catch (error) {
@@ -166,7 +144,7 @@ export async function authPagesRoutes(app: FastifyInstance): Promise<void> {
     access: 'optional',
     schema: HTML,
     handler: async (request, reply) => {
-      if (!request.action.principal) return reply.redirect(withQuery('/user/login/', { next: '/logout' }));
+      if (!request.action.principal) return reply.redirect(withQuery(LOGIN_PATH, { next: '/logout' }));
       await auth.logout(request.action, request.cookies[SESSION_COOKIE]);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect(config.server.host ? `${config.server.host.replace(/\/+$/, '')}/` : '/');

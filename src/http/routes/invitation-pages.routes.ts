@@ -1,8 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '#src/errors.js';
 import { ensureCsrfCookie } from '#src/http/csrf.js';
-import type { FieldErrors } from '#src/http/pages/auth-pages.js';
 import {
   INVITATION_PAGE_PATH,
   invitationConfirmPage,
@@ -11,24 +9,11 @@ import {
   invitationSignupPage,
   invitationWrongAccountPage,
 } from '#src/http/pages/invitation-pages.js';
-import { AFTER_LOGIN } from '#src/http/redirects.js';
+import { FormBody, HTML_ROUTE as HTML, TokenQuery, fieldErrors, formText, sendSecretLinkPage as sendPage } from '#src/http/page-forms.js';
+import { AFTER_LOGIN, LOGIN_PATH } from '#src/http/redirects.js';
 import { op, resource } from '#src/http/route.js';
 import { setSessionCookie } from '#src/http/session-cookie.js';
 
-const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
-const FormBody = Type.Record(Type.String(), Type.Unknown());
-const HTML = { hide: true } as const;
-const LOGIN_PATH = '/user/login/';
-
-/** The link's secret is in the query string: never indexed, never sent on as a Referer. */
-function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
-  return reply
-    .status(status)
-    .header('Referrer-Policy', 'no-referrer')
-    .header('X-Robots-Tag', 'noindex, nofollow')
-    .type('text/html; charset=utf-8')
-    .send(page);
-}
 
 const isInvalidInvitation = (error: unknown): error is AppError => error instanceof AppError && error.code === 'auth.invite_invalid';
 
@@ -70,7 +55,7 @@ export async function invitationPagesRoutes(app: FastifyInstance): Promise<void>
       schema: { ...HTML, querystring: TokenQuery, body: FormBody },
       handler: async (request, reply) => {
         const token = request.query.token ?? '';
-        const password = typeof request.body.password === 'string' ? request.body.password : '';
+        const password = formText(request.body, 'password');
         try {
           if (request.action.principal) {
             await invitationAcceptance.acceptAsSignedIn(request.action, token);
@@ -85,8 +70,7 @@ export async function invitationPagesRoutes(app: FastifyInstance): Promise<void>
           return reply.redirect(AFTER_LOGIN, 303);
         } catch (error) {
           if (isInvalidInvitation(error)) return sendPage(reply, invitationInvalidPage(error.detail), error.status);
-          if (!(error instanceof AppError) || !error.validationErrors) throw error;
-          const errors: FieldErrors = Object.fromEntries(Object.entries(error.validationErrors).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+          const errors = fieldErrors(error);
           const { invitation, organization } = await invitationAcceptance.inspect(token);
           const facts = { organization: organization.title, role: invitation.role, email: invitation.email };
           return sendPage(reply, invitationSignupPage({ ...facts, csrfToken: ensureCsrfCookie(app, request, reply), action: selfLink(token), errors }), 400);

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { AppError } from '#src/errors.js';
 import { ensureCsrfCookie } from '#src/http/csrf.js';
 import type { FieldErrors } from '#src/http/pages/auth-pages.js';
@@ -11,26 +10,10 @@ import {
   resetRequestPage,
   resetSentPage,
 } from '#src/http/pages/password-reset-pages.js';
+import { FormBody, HTML_ROUTE as HTML, TokenQuery, fieldErrors, formText as text, sendSecretLinkPage as sendPage } from '#src/http/page-forms.js';
 import { op, resource } from '#src/http/route.js';
 import { RESET_MAIL_DISABLED_MESSAGE, RESET_REQUESTED_MESSAGE } from '#src/services/password-reset.service.js';
 
-const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
-const FormBody = Type.Record(Type.String(), Type.Unknown());
-const HTML = { hide: true } as const;
-const text = (form: Record<string, unknown>, key: string): string => (typeof form[key] === 'string' ? (form[key] as string) : '');
-
-/** Field errors to show on a form; anything that is not a refusal with field errors is a real failure. */
-function fieldErrors(error: unknown): FieldErrors {
-  if (error instanceof AppError && error.validationErrors) {
-    return Object.fromEntries(Object.entries(error.validationErrors).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
-  }
-  throw error;
-}
-
-/** The link's secret travels in the query string: kept out of caches and out of other sites' Referer. */
-function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
-  return reply.status(status).header('Referrer-Policy', 'no-referrer').type('text/html; charset=utf-8').send(page);
-}
 
 /** Forgotten passwords: ask for a link, follow it, choose a new password (server-rendered, no script). */
 export async function passwordResetRoutes(app: FastifyInstance): Promise<void> {

@@ -4,21 +4,19 @@ import { AppError } from '#src/errors.js';
 import { ensureCsrfCookie, secureCookies } from '#src/http/csrf.js';
 import { loginPage } from '#src/http/pages/auth-pages.js';
 import { secondFactorPage } from '#src/http/pages/two-factor-pages.js';
-import { safeNext } from '#src/http/redirects.js';
+import { FormBody, HTML_ROUTE as HTML, formText, sendPage as html } from '#src/http/page-forms.js';
+import { LOGIN_PATH, SIGNUP_PATH, safeNext, withQuery } from '#src/http/redirects.js';
 import { op, resource } from '#src/http/route.js';
 import { setSessionCookie } from '#src/http/session-cookie.js';
 import { CHALLENGE_TTL_SECONDS } from '#src/services/two-factor-login.service.js';
 
 /** The pending login's cookie: only the login pages read it. */
 export const PENDING_LOGIN_COOKIE = 'ls_two_factor';
-const PENDING_PATH = '/user/login/';
+const PENDING_PATH = LOGIN_PATH;
 const SECOND_PAGE = '/user/login/two-factor/';
 
 const PageQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) });
-const FormBody = Type.Record(Type.String(), Type.Unknown());
-const HTML = { hide: true } as const;
-
-const withNext = (path: string, next: string | undefined) => (next ? `${path}?${new URLSearchParams({ next }).toString()}` : path);
+const withNext = (path: string, next: string | undefined) => withQuery(path, { next });
 
 /**
  * After a right password of a user with two-factor sign-in: the browser gets the pending login (no session) and goes
@@ -38,7 +36,6 @@ export function startSecondFactor(app: FastifyInstance, request: FastifyRequest,
 /** The login's second page (/user/login/two-factor/): the code, then the session. */
 export async function twoFactorPagesRoutes(app: FastifyInstance): Promise<void> {
   const { auth, twoFactorLogin } = app.ctx.services;
-  const html = (reply: FastifyReply, page: string, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page);
   const endPending = (reply: FastifyReply) => reply.clearCookie(PENDING_LOGIN_COOKIE, { path: PENDING_PATH });
   const codePage = (request: FastifyRequest, reply: FastifyReply, next: string | undefined, error?: string) =>
     html(
@@ -65,7 +62,7 @@ export async function twoFactorPagesRoutes(app: FastifyInstance): Promise<void> 
       schema: { ...HTML, querystring: PageQuery, body: FormBody },
       handler: async (request, reply) => {
         const { next } = request.query;
-        const code = typeof request.body.code === 'string' ? request.body.code : '';
+        const code = formText(request.body, 'code');
         try {
           const result = await auth.loginWithSecondFactor(request.action, request.cookies[PENDING_LOGIN_COOKIE], code);
           endPending(reply);
@@ -83,7 +80,7 @@ export async function twoFactorPagesRoutes(app: FastifyInstance): Promise<void> 
           const page = loginPage({
             csrfToken: ensureCsrfCookie(app, request, reply),
             action: withNext(PENDING_PATH, next),
-            signupHref: withNext('/user/signup/', next),
+            signupHref: withNext(SIGNUP_PATH, next),
             errors: { non_field_errors: [error.detail] },
           });
           return html(reply, page, error.status);

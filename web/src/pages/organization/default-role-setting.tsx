@@ -1,9 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/endpoints';
 import type { RoleCode } from '../../api/types';
 import { ErrorMessage, Loading, StatusText } from '../../components/feedback';
 import { roleCode, ROLE_LABELS, SIGN_UP_ROLES } from '../../lib/roles';
 import { useAsync } from '../../lib/use-async';
+import { useSettingForm } from '../../lib/use-setting-form';
 
 const optionLabel = (role: RoleCode) => (role === 'NO' ? 'Pending: an administrator approves each sign-up' : ROLE_LABELS[role]);
 
@@ -11,26 +11,10 @@ const optionLabel = (role: RoleCode) => (role === 'NO' ? 'Pending: an administra
 export function DefaultRoleSetting({ orgId }: { orgId: number }) {
   const organization = useAsync(() => api.organization(orgId), [orgId]);
   const saved = roleCode(organization.data?.default_role) ?? 'AN';
-  const [choice, setChoice] = useState<RoleCode>(saved);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: true } | { ok: false; error: unknown }>();
-
-  useEffect(() => setChoice(saved), [saved]);
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setResult(undefined);
-    try {
-      const answer = await api.setDefaultRole(orgId, choice);
-      if (organization.data) organization.setData({ ...organization.data, default_role: answer.default_role });
-      setResult({ ok: true });
-    } catch (error) {
-      setResult({ ok: false, error });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useSettingForm<RoleCode>(saved, async (choice) => {
+    const answer = await api.setDefaultRole(orgId, choice);
+    if (organization.data) organization.setData({ ...organization.data, default_role: answer.default_role });
+  });
 
   return (
     <section className="card settings-section" aria-labelledby="default-role-title">
@@ -44,7 +28,7 @@ export function DefaultRoleSetting({ orgId }: { orgId: number }) {
       {organization.status === 'error' && <ErrorMessage error={organization.error} onRetry={organization.reload} />}
       {!organization.data && organization.status === 'loading' && <Loading label="Loading the organization…" />}
       {organization.data && (
-        <form className="inline-row" onSubmit={save}>
+        <form className="inline-row" onSubmit={form.submit}>
           <div className="field">
             <label htmlFor="default-role" className="field__label">
               Role for new sign-ups
@@ -52,11 +36,8 @@ export function DefaultRoleSetting({ orgId }: { orgId: number }) {
             <select
               id="default-role"
               className="select select--inline"
-              value={choice}
-              onChange={(e) => {
-                setChoice(roleCode(e.target.value) ?? 'AN');
-                setResult(undefined);
-              }}
+              value={form.choice}
+              onChange={(e) => form.change(roleCode(e.target.value) ?? 'AN')}
             >
               {SIGN_UP_ROLES.map((role) => (
                 <option key={role} value={role}>
@@ -65,13 +46,13 @@ export function DefaultRoleSetting({ orgId }: { orgId: number }) {
               ))}
             </select>
           </div>
-          <button type="submit" className="btn btn--primary inline-row__end" disabled={busy || choice === saved}>
-            {busy ? 'Saving…' : 'Save'}
+          <button type="submit" className="btn btn--primary inline-row__end" disabled={form.busy || form.unchanged}>
+            {form.busy ? 'Saving…' : 'Save'}
           </button>
-          {result?.ok && <StatusText tone="success">Saved</StatusText>}
+          {form.result?.ok && <StatusText tone="success">Saved</StatusText>}
         </form>
       )}
-      {result && !result.ok && <ErrorMessage error={result.error} />}
+      {form.result && !form.result.ok && <ErrorMessage error={form.result.error} />}
     </section>
   );
 }

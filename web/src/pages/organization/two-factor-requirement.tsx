@@ -1,32 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/endpoints';
 import { ErrorMessage, Loading, StatusText } from '../../components/feedback';
 import { Link } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import { useSettingForm } from '../../lib/use-setting-form';
 
 /** Whether every member must use two-factor sign-in (owners and administrators, who use it themselves). */
 export function TwoFactorRequirementSetting({ orgId }: { orgId: number }) {
   const requirement = useAsync(() => api.twoFactorRequirement(orgId), [orgId]);
   const saved = requirement.data?.require_two_factor ?? false;
-  const [choice, setChoice] = useState(saved);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: true } | { ok: false; error: unknown }>();
-
-  useEffect(() => setChoice(saved), [saved]);
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setResult(undefined);
-    try {
-      requirement.setData(await api.setTwoFactorRequirement(orgId, choice));
-      setResult({ ok: true });
-    } catch (error) {
-      setResult({ ok: false, error });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useSettingForm(saved, async (choice) => requirement.setData(await api.setTwoFactorRequirement(orgId, choice)));
 
   return (
     <section className="card settings-section" aria-labelledby="two-factor-requirement-title">
@@ -40,25 +22,22 @@ export function TwoFactorRequirementSetting({ orgId }: { orgId: number }) {
       {requirement.status === 'error' && <ErrorMessage error={requirement.error} onRetry={requirement.reload} />}
       {!requirement.data && requirement.status === 'loading' && <Loading label="Loading the setting…" />}
       {requirement.data && (
-        <form className="inline-row" onSubmit={save}>
+        <form className="inline-row" onSubmit={form.submit}>
           <label className="checkbox">
             <input
               type="checkbox"
-              checked={choice}
-              onChange={(e) => {
-                setChoice(e.target.checked);
-                setResult(undefined);
-              }}
+              checked={form.choice}
+              onChange={(e) => form.change(e.target.checked)}
             />
             Require two-factor sign-in for every member
           </label>
-          <button type="submit" className="btn btn--primary inline-row__end" disabled={busy || choice === saved}>
-            {busy ? 'Saving…' : 'Save'}
+          <button type="submit" className="btn btn--primary inline-row__end" disabled={form.busy || form.unchanged}>
+            {form.busy ? 'Saving…' : 'Save'}
           </button>
-          {result?.ok && <StatusText tone="success">Saved</StatusText>}
+          {form.result?.ok && <StatusText tone="success">Saved</StatusText>}
         </form>
       )}
-      {result && !result.ok && <ErrorMessage error={result.error} />}
+      {form.result && !form.result.ok && <ErrorMessage error={form.result.error} />}
     </section>
   );
 }
