@@ -24,6 +24,9 @@ const actorOf = (user: UserRow, membership: MembershipRow): Actor => ({
 
 /** Finds who a user is in an organization and checks the permission table: the one place authorization happens. */
 export class ActorResolver {
+  /** One overrides table per cached rows array, so its identity is stable while the cache holds the rows. */
+  readonly #tables = new WeakMap<object, PermissionOverrides>();
+
   constructor(private readonly reads: CachedReads) {}
 
   /** The user as an active member of their active organization (403 otherwise, saying why). */
@@ -72,6 +75,8 @@ export class ActorResolver {
       return new Map(row ? [[only, row.roles]] : []);
     }
     const rows = await this.reads.permissionOverrides(organizationId);
-    return new Map(rows.map((row) => [row.permission, row.roles]));
+    let table = this.#tables.get(rows);
+    if (!table) this.#tables.set(rows, (table = new Map(rows.map((row) => [row.permission, row.roles]))));
+    return table;
   }
 }

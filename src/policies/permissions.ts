@@ -148,14 +148,23 @@ export function roleAllows(role: RoleCode, permission: Permission, overrides: Pe
   return (PERMISSIONS[permission] as readonly RoleCode[]).includes(role);
 }
 
+/** Computed once per role and overrides table: whoami asks on every request, and the cached table is one object. */
+const heldByOverrides = new WeakMap<PermissionOverrides, Map<RoleCode, readonly string[]>>();
+
 /** Every permission key a role holds (whoami `permissions`): what the web app shows and hides by. */
-export function permissionsOf(role: RoleCode | undefined, overrides: PermissionOverrides = NO_OVERRIDES): string[] {
+export function permissionsOf(role: RoleCode | undefined, overrides: PermissionOverrides = NO_OVERRIDES): readonly string[] {
   if (!role) return [];
+  let byRole = heldByOverrides.get(overrides);
+  if (!byRole) heldByOverrides.set(overrides, (byRole = new Map()));
+  const known = byRole.get(role);
+  if (known) return known;
   const held = (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => roleAllows(role, permission, overrides));
   const extras = UNENFORCED_LABEL_STUDIO_PERMISSIONS.filter((name) =>
     roleAllows(role, name === 'organizations.delete' ? 'organizations.change' : 'organizations.view'),
   );
-  return [...held, ...extras];
+  const all = Object.freeze([...held, ...extras]);
+  byRole.set(role, all);
+  return all;
 }
 
 /** Role given to people who join an organization by sign-up or API creation. */

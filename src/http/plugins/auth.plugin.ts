@@ -52,14 +52,21 @@ async function fromProxy(app: FastifyInstance, request: FastifyRequest): Promise
   return user ? { user, via: 'proxy' } : undefined;
 }
 
+/** Per route schema, worked out at its first request. */
+const successStatuses = new WeakMap<object, number>();
+
 /** The status the route answers on success: its lowest declared 2xx (201 for creations), else 200. */
-function successStatusOf(request: FastifyRequest): number {
-  const responses = (request.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
-  const codes = Object.keys(responses).map(Number).filter((code) => code >= 200 && code < 300);
-  return codes.length > 0 ? Math.min(...codes) : 200;
+function successStatusOf(schema: { response?: Record<string, unknown> } | undefined): number {
+  if (!schema) return 200;
+  let status = successStatuses.get(schema);
+  if (status === undefined) {
+    const codes = Object.keys(schema.response ?? {}).map(Number).filter((code) => code >= 200 && code < 300);
+    successStatuses.set(schema, (status = codes.length > 0 ? Math.min(...codes) : 200));
+  }
+  return status;
 }
 
-function baseContext(request: FastifyRequest): ActionContext {
+function baseContext(request: FastifyRequest, schema: object | undefined): ActionContext {
   return {
     principal: undefined,
     actor: undefined,
@@ -69,7 +76,7 @@ function baseContext(request: FastifyRequest): ActionContext {
     requestId: request.id,
     method: request.method,
     url: request.url,
-    successStatus: successStatusOf(request),
+    successStatus: successStatusOf(schema),
   };
 }
 
@@ -82,8 +89,9 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('action');
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    request.action = baseContext(request);
-    const access = accessOf(request);
+    const { schema, config } = request.routeOptions;
+    request.action = baseContext(request, schema);
+    const access = config.access ?? 'public';
     if (access === 'public') return;
     const header = authorizationOf(request);
     const byToken = header ? await fromAuthorization(app, header) : undefined;

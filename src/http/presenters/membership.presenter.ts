@@ -9,11 +9,11 @@ export function presentMemberListItem(entry: MemberListEntry, host: string): Sta
   return {
     id: entry.membership.id,
     organization: entry.membership.organization_id,
-    user: {
-      ...presentUser(entry.user, { organizationMeta: entry.organizationMeta, masked: entry.masked, host }),
+    // Extended in place: spreading the user object into a new one costs several times more (hot in long lists).
+    user: Object.assign(presentUser(entry.user, { organizationMeta: entry.organizationMeta, masked: entry.masked, host }), {
       created_projects: entry.createdProjects,
       contributed_to_projects: entry.contributedProjects,
-    },
+    }),
     created_projects: entry.createdProjects,
     contributed_to_projects: entry.contributedProjects,
     role: entry.membership.role,

@@ -20,14 +20,12 @@ export function errorResponses(...codes: number[]): Record<number, TSchema> {
   return Object.fromEntries(codes.map((code) => [code, Type.Ref('ErrorEnvelope')]));
 }
 
-/** Nullable response field. */
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-
 /**
- * Nullable request field via OpenAPI's `nullable` (which Ajv understands): a `null` passes, and a wrong value gets
- * only the inner schema's message, where a union with null would add the noise of every failed branch.
+ * A nullable field, by OpenAPI 3.0's `nullable` rather than a union with null: in a request a wrong value gets only
+ * the inner schema's message (a union would add the noise of every failed branch), and in a response the serializer
+ * writes `null` or the value directly, where a union makes it run a validator per field to pick the branch.
  */
-export const NullableInput = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
 /** A database row id: PostgreSQL `integer` bounds (ids outside them answer 404, see http/validator.ts). */
 export const RowId = Type.Integer({ minimum: 1, maximum: MAX_ROW_ID });

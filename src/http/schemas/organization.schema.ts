@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, NullableInput, PageOf, PageQueryFields, RowId } from '#src/http/schemas/common.schema.js';
+import { Nullable, PageOf, PageQueryFields, RowId } from '#src/http/schemas/common.schema.js';
 import { UserJsonSchema } from '#src/http/schemas/user.schema.js';
 
 export const OrganizationParams = Type.Object({ id: RowId });
@@ -40,7 +40,7 @@ export const OrganizationSchema = Type.Partial(
 export const OrganizationPatchSchema = Type.Object(
   {
     title: Type.Optional(Type.String({ maxLength: 1000 })),
-    contact_info: Type.Optional(NullableInput(Type.String({ maxLength: 254, description: 'An e-mail address, empty, or null' }))),
+    contact_info: Type.Optional(Nullable(Type.String({ maxLength: 254, description: 'An e-mail address, empty, or null' }))),
   },
   { additionalProperties: true },
 );

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, NullableInput, PageOf, PageQueryFields, RowId } from '#src/http/schemas/common.schema.js';
+import { Nullable, PageOf, PageQueryFields, RowId } from '#src/http/schemas/common.schema.js';
 
 export const ProjectParams = Type.Object({ id: RowId });
 export const TaskParams = Type.Object({ id: RowId });
@@ -9,9 +9,9 @@ const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
 export const ProjectCreateSchema = Type.Object(
   {
-    title: Type.Optional(NullableInput(Type.String({ maxLength: 50, description: 'Empty, or 3 to 50 characters' }))),
-    description: Type.Optional(NullableInput(Type.String())),
-    label_config: Type.Optional(NullableInput(Type.String())),
+    title: Type.Optional(Nullable(Type.String({ maxLength: 50, description: 'Empty, or 3 to 50 characters' }))),
+    description: Type.Optional(Nullable(Type.String())),
+    label_config: Type.Optional(Nullable(Type.String())),
   },
   { additionalProperties: true },
 );
@@ -93,7 +93,7 @@ export const AnnotationCreateSchema = Type.Object(
     result: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Regions; defaults to []' })),
     was_cancelled: Type.Optional(Type.Boolean()),
     ground_truth: Type.Optional(Type.Boolean()),
-    lead_time: Type.Optional(NullableInput(Type.Number())),
+    lead_time: Type.Optional(Nullable(Type.Number())),
   },
   { additionalProperties: true, description: '`completed_by` and `project` are ignored: the annotation is the caller’s, in the task’s project' },
 );
