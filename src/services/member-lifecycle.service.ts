@@ -105,7 +105,8 @@ export class MemberLifecycleService {
 
   /**
    * Step: gives a membership another role and records what that is for the activity log (a deactivation, a
-   * reactivation, an approval or a role change), in the membership's organization.
+   * reactivation, an approval or a role change), in the membership's organization. A deactivation keeps the active
+   * role it ends, for a reactivation to give back (`roleKeptBy`).
    */
   async applyRole(tx: Tx, membership: MembershipRow, newRole: RoleCode): Promise<void> {
     await tx.repos.memberships.setRole(membership.id, newRole, nowIso(this.deps.clock), roleKeptBy(membership, newRole));

@@ -1,4 +1,4 @@
-import type { MembershipListItem, RoleCode } from '../../api/types';
+import type { MemberAction, MembershipListItem, RoleCode } from '../../api/types';
 import { isActiveRole, roleCode, ROLE_LABELS } from '../../lib/roles';
 import type { MemberActions, MemberRef } from './use-member-actions';
 
@@ -17,7 +17,7 @@ interface MemberManagementProps {
  */
 export function MemberManagement({ member, actions, activationRole }: MemberManagementProps) {
   const code = roleCode(member.role);
-  const allowed = (action: string) => member.allowed_actions.includes(action);
+  const allowed = (action: MemberAction) => member.allowed_actions.includes(action);
   const busy = actions.busy.has(member.user.id);
   const canRole = allowed('change_role') && code !== undefined;
   const kept = roleCode(member.role_before_deactivation ?? undefined);
