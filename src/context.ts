@@ -149,7 +149,7 @@ function buildServices(deps: ServiceDeps): Services {
     hotkeys: new HotkeysService(deps),
     projects: new ProjectService(deps),
     operator: new OperatorService(deps, { accounts, members, lifecycle, activityLog }),
-    passwordResets: new PasswordResetService(deps, accounts),
+    passwordResets: new PasswordResetService(deps, accounts, loginThrottle),
     invitations: new InvitationService(deps),
     invitationAcceptance: new InvitationAcceptanceService(deps, accounts, sessions),
     twoFactor,

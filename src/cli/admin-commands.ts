@@ -51,7 +51,7 @@ export function addUsersCommands(program: Command): void {
 
   jsonOption(organizationOption(group.command('activate').description('give a deactivated or pending member an active role')))
     .usage('--username <email> [--role AN] [options]')
-    .option('--role <code>', 'AD, MA, RE or AN (default)')
+    .option('--role <code>', 'AD, MA, RE or AN (default: the role they had before deactivation, else AN)')
     .action(run<UsersOptions>(async (o) => (await users()).usersActivateCommand(o)));
 
   jsonOption(organizationOption(group.command('delete').description('delete an account for good; their work stays as Deleted User')))

@@ -8,6 +8,8 @@ export interface MemberJson {
   first_name: string;
   last_name: string;
   role: RoleCode;
+  /** While deactivated: the role `users activate` gives back; null otherwise. */
+  role_before_deactivation: RoleCode | null;
   organization: number;
   last_activity: string | null;
   date_joined: string;
@@ -21,6 +23,7 @@ export function presentMember(user: UserRow, membership: MembershipRow): MemberJ
     first_name: user.first_name,
     last_name: user.last_name,
     role: membership.role,
+    role_before_deactivation: membership.role === 'DI' ? membership.role_before_deactivation : null,
     organization: membership.organization_id,
     last_activity: user.last_activity,
     date_joined: user.date_joined,

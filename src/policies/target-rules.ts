@@ -30,6 +30,8 @@ export interface TargetFacts {
   memberElsewhere?: boolean;
   /** The role they would get (role changes). */
   newRole?: RoleCode;
+  /** While deactivated: the role they had, which reactivating gives back. */
+  roleBeforeDeactivation?: RoleCode | null;
 }
 
 /** Who may act on whom. Each rule answers the refusal to raise, or null when the action may go ahead. */
@@ -98,8 +100,11 @@ export function assertTarget(rule: TargetRule, actor: Actor, target: TargetFacts
   if (refusal) throw refusal;
 }
 
-/** What a viewer may do to a member, as the People page offers it. */
-export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete' | 'reset_two_factor';
+/**
+ * What a viewer may do to a member, as the People page offers it. `restore_role`: reactivate a deactivated member as
+ * the role they had before (a role change the viewer may make to that role).
+ */
+export type MemberAction = 'change_user' | 'change_role' | 'restore_role' | 'remove' | 'delete' | 'reset_two_factor';
 
 const ACTION_RULES: ReadonlyArray<readonly [MemberAction, TargetRule, Permission | null]> = [
   ['change_user', 'change_user', null],
@@ -115,7 +120,13 @@ const ACTION_RULES: ReadonlyArray<readonly [MemberAction, TargetRule, Permission
  */
 export function allowedActions(actor: Actor, overrides: PermissionOverrides, target: TargetFacts & { removed: boolean }): MemberAction[] {
   if (target.removed) return [];
-  return ACTION_RULES.flatMap(([action, rule, permission]) =>
+  const actions = ACTION_RULES.flatMap(([action, rule, permission]): MemberAction[] =>
     (permission === null || roleAllows(actor.role, permission, overrides)) && targetRefusal(rule, actor, target) === null ? [action] : [],
   );
+  const previous = target.role === 'DI' ? target.roleBeforeDeactivation : null;
+  // Only when the viewer may give that role: nobody reactivates someone above their own role.
+  if (previous && actions.includes('change_role') && targetRefusal('change_role', actor, { ...target, newRole: previous }) === null) {
+    actions.splice(actions.indexOf('change_role') + 1, 0, 'restore_role');
+  }
+  return actions;
 }

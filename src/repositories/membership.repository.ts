@@ -249,6 +249,7 @@ export class MembershipRepository {
         'm.id as m_id',
         'm.organization_id as m_organization_id',
         'm.role as m_role',
+        'm.role_before_deactivation as m_role_before_deactivation',
         'm.created_at as m_created_at',
         'm.updated_at as m_updated_at',
         'm.deleted_at as m_deleted_at',
@@ -258,12 +259,13 @@ export class MembershipRepository {
     for (const { key, descending } of keys) select = select.orderBy(key, descending !== (query.fromEnd ?? false) ? 'desc' : 'asc');
     const rows = await select.limit(query.limit).offset(query.offset).execute();
     if (query.fromEnd) rows.reverse();
-    return rows.map(({ m_id, m_organization_id, m_role, m_created_at, m_updated_at, m_deleted_at, ...user }) => ({
+    return rows.map(({ m_id, m_organization_id, m_role, m_role_before_deactivation, m_created_at, m_updated_at, m_deleted_at, ...user }) => ({
       membership: {
         id: m_id,
         user_id: user.id,
         organization_id: m_organization_id,
         role: m_role,
+        role_before_deactivation: m_role_before_deactivation,
         created_at: m_created_at,
         updated_at: m_updated_at,
         deleted_at: m_deleted_at,
@@ -286,8 +288,16 @@ export class MembershipRepository {
     return out;
   }
 
-  async setRole(membershipId: number, role: RoleCode, at: string): Promise<void> {
-    this.#changedRows(await this.db.updateTable('organization_members').set({ role, updated_at: at }).where('id', '=', membershipId).returning(['user_id', 'organization_id']).execute());
+  /** Gives a membership a role; `roleBeforeDeactivation` is what a deactivation keeps to give back (null otherwise). */
+  async setRole(membershipId: number, role: RoleCode, at: string, roleBeforeDeactivation: RoleCode | null = null): Promise<void> {
+    this.#changedRows(
+      await this.db
+        .updateTable('organization_members')
+        .set({ role, role_before_deactivation: roleBeforeDeactivation, updated_at: at })
+        .where('id', '=', membershipId)
+        .returning(['user_id', 'organization_id'])
+        .execute(),
+    );
   }
 
   async markDeleted(membershipId: number, at: string): Promise<void> {
@@ -303,7 +313,12 @@ export class MembershipRepository {
   /** Brings a removed member back with a role (an e-mail invitation accepted). */
   async restore(membershipId: number, role: RoleCode, at: string): Promise<void> {
     this.#changedRows(
-      await this.db.updateTable('organization_members').set({ role, deleted_at: null, updated_at: at }).where('id', '=', membershipId).returning(['user_id', 'organization_id']).execute(),
+      await this.db
+        .updateTable('organization_members')
+        .set({ role, role_before_deactivation: null, deleted_at: null, updated_at: at })
+        .where('id', '=', membershipId)
+        .returning(['user_id', 'organization_id'])
+        .execute(),
     );
   }
 }

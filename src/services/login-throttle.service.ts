@@ -6,6 +6,8 @@ import { AppError } from '#src/errors.js';
 import type { ActionContext, MemberContext } from '#src/policies/action-context.js';
 import type { AttemptState } from '#src/ports/attempt-counter.port.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
+import type { Tx } from '#src/services/unit-of-work.js';
+import type { UserRow } from '#src/storage/schema.js';
 
 /** The longest wait between two attempts before the lockout itself. */
 const MAX_DELAY_SECONDS = 60;
@@ -122,6 +124,24 @@ export class LoginThrottleService {
       );
     }
     return { wasLocked, failures: state.failures, account: user !== undefined };
+  }
+
+  /**
+   * Step of a completed password reset: the account's failures and lockout go, in `tx` (whoever just proved they
+   * hold the mailbox may log in at once). Per-address counts stay: a reset proves nothing about a network. Recorded
+   * (`auth.unlocked`, as `users unlock` records it) when there was something to lift: `before` is the account's
+   * `status`, read before the transaction (the counter reads outside it), only for the log.
+   */
+  async clearAccountIn(tx: Tx, user: Pick<UserRow, 'id' | 'email' | 'active_organization_id'>, before: LockoutStatus): Promise<void> {
+    await tx.repos.authAttempts.delete(this.#accountKey(user.email));
+    if (before.lockedUntil === undefined && before.failures === 0) return;
+    await tx.record({
+      action: 'auth.unlocked',
+      actor: { id: user.id, email: user.email },
+      organizationId: user.active_organization_id,
+      target: { type: 'user', id: user.id },
+      details: { scope: 'account', email: user.email, was_locked: before.lockedUntil !== undefined, failures: before.failures, via: 'password_reset' },
+    });
   }
 
   /** Lifts a client address's lockout (the operator, for a shared office address). */

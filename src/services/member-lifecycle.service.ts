@@ -22,6 +22,17 @@ function transition(before: RoleCode, after: RoleCode): AuditAction {
   return 'member.role_changed';
 }
 
+/**
+ * What a membership keeps to give back at reactivation once it has `newRole`: a deactivation keeps the active role
+ * it ends (never `NO`, `DI` or the owner's, which is never deactivated); staying deactivated keeps what was kept;
+ * any other role keeps nothing.
+ */
+function roleKeptBy(membership: MembershipRow, newRole: RoleCode): RoleCode | null {
+  if (newRole !== 'DI') return null;
+  if (membership.role === 'DI') return membership.role_before_deactivation;
+  return isActiveRole(membership.role) && membership.role !== 'OW' ? membership.role : null;
+}
+
 /** Refuses a transfer to the owner themself or to a member without access (pending, deactivated). */
 export function assertOwnershipRecipient(ownerId: number, recipient: MembershipRow): void {
   if (recipient.user_id === ownerId) throw AppError.validation({ user_id: ['You already own this organization.'] });
@@ -94,10 +105,11 @@ export class MemberLifecycleService {
 
   /**
    * Step: gives a membership another role and records what that is for the activity log (a deactivation, a
-   * reactivation, an approval or a role change), in the membership's organization.
+   * reactivation, an approval or a role change), in the membership's organization. A deactivation keeps the active
+   * role it ends, for a reactivation to give back (`roleKeptBy`).
    */
   async applyRole(tx: Tx, membership: MembershipRow, newRole: RoleCode): Promise<void> {
-    await tx.repos.memberships.setRole(membership.id, newRole, nowIso(this.deps.clock));
+    await tx.repos.memberships.setRole(membership.id, newRole, nowIso(this.deps.clock), roleKeptBy(membership, newRole));
     await tx.record({
       action: transition(membership.role, newRole),
       organizationId: membership.organization_id,

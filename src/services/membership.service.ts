@@ -156,7 +156,7 @@ export class MembershipService {
         masked,
         createdProjects: withProjects ? (created.get(user.id) ?? []) : null,
         contributedProjects: withProjects ? (contributed.get(user.id) ?? []) : null,
-        allowedActions: allowedActions(ctx.actor, overrides, { userId: user.id, role: membership.role, removed: masked }),
+        allowedActions: allowedActions(ctx.actor, overrides, { userId: user.id, role: membership.role, roleBeforeDeactivation: membership.role_before_deactivation, removed: masked }),
       };
     });
   }
@@ -183,7 +183,7 @@ export class MembershipService {
     const overrides = await this.deps.actors.overridesFor(actor.organizationId);
     const detail: MemberDetail = {
       membership,
-      allowedActions: allowedActions(actor, overrides, { userId, role: membership.role, removed: membership.deleted_at !== null }),
+      allowedActions: allowedActions(actor, overrides, { userId, role: membership.role, roleBeforeDeactivation: membership.role_before_deactivation, removed: membership.deleted_at !== null }),
       annotationsCount: counts.annotations,
       contributedProjectsCount: counts.projects,
       createdProjects: null,

@@ -165,14 +165,17 @@ export class OperatorService {
   }
 
   /**
-   * Gives a deactivated or pending member an active role (Annotator unless told). A member who is already active
-   * keeps their role: changing it is `setRole`'s job, and re-running an activation must not demote anyone.
+   * Gives a deactivated or pending member an active role: the one told, else the role a deactivated member had
+   * before (kept at deactivation), else Annotator. A member who is already active keeps their role: changing it is
+   * `setRole`'s job, and re-running an activation must not demote anyone.
    */
-  async activate(ctx: ActionContext, organizationId: number | undefined, email: string, role: string = DEFAULT_MEMBER_ROLE): Promise<RoleChange> {
-    const newRole = roleCode(role, ACTIVATION_ROLES);
+  async activate(ctx: ActionContext, organizationId: number | undefined, email: string, role?: string): Promise<RoleChange> {
+    const told = role === undefined ? undefined : roleCode(role, ACTIVATION_ROLES);
     const member = await this.member(organizationId, email);
-    if (isActiveRole(member.membership.role)) return { ...member, previousRole: member.membership.role };
-    return this.changeRole(ctx, member, newRole);
+    const { membership } = member;
+    if (isActiveRole(membership.role)) return { ...member, previousRole: membership.role };
+    const kept = membership.role === 'DI' ? membership.role_before_deactivation : null;
+    return this.changeRole(ctx, member, told ?? kept ?? DEFAULT_MEMBER_ROLE);
   }
 
   /** Who `deleteUser` would delete, checked against the invariants: what a command shows before it asks to confirm. */

@@ -4,6 +4,7 @@ import { normalizeEmail } from '#src/domain/email.js';
 import { AppError } from '#src/errors.js';
 import type { ActionContext } from '#src/policies/action-context.js';
 import type { AccountService } from '#src/services/account.service.js';
+import type { LoginThrottleService } from '#src/services/login-throttle.service.js';
 import { passwordResetMail } from '#src/services/mail-templates.js';
 import { publicLink } from '#src/services/public-link.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -32,6 +33,7 @@ export class PasswordResetService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly accounts: AccountService,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   get enabled(): boolean {
@@ -91,13 +93,15 @@ export class PasswordResetService {
 
   /**
    * Sets the new password through a link: the password rule applies, the link is used up (as is every other link of
-   * the account), and every web session of the user ends. API tokens stay: they belong to scripts, and the Account
-   * page revokes them. Returns the account.
+   * the account), every web session of the user ends, and the account's login lockout is lifted (they just proved
+   * they hold the mailbox). API tokens stay: they belong to scripts, and the Account page revokes them. Returns the
+   * account.
    */
   async complete(ctx: ActionContext, token: string, password: string): Promise<UserRow> {
     const { deps } = this;
     const { row, user } = await this.#usable(token);
     const hash = await this.accounts.hashNewPassword(password, { email: user.email, username: user.username, firstName: user.first_name, lastName: user.last_name });
+    const lockout = await this.throttle.status(user.email);
     await deps.uow.run(ctx, async (tx) => {
       const at = nowIso(deps.clock);
       if (!(await tx.repos.passwordResets.use(row.id, at))) throw new AppError('auth.reset_link_invalid', RESET_LINK_INVALID_MESSAGE);
@@ -111,6 +115,7 @@ export class PasswordResetService {
         target: { type: 'user', id: user.id },
         details: { sessions_ended: ended, via: 'email_link' },
       });
+      await this.throttle.clearAccountIn(tx, user, lockout);
     });
     return user;
   }

@@ -57,6 +57,8 @@ export interface OrganizationMemberTable {
   user_id: number;
   organization_id: number;
   role: RoleCode;
+  /** While deactivated (`DI`): the active role they had, which reactivation gives back (null otherwise). */
+  role_before_deactivation: RoleCode | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;

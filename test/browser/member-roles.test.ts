@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { browserSkipReason, openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { useTestServer, type TestServer } from '../helpers/test-server.js';
-import { assertAccessible, logIn, overflowsHorizontally, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
+import { assertAccessible, logIn, overflowsHorizontally, screenshotPath, sessionApi, signUp, storySteps, until, WEB_DIST } from './steps.js';
 
 const PASSWORD = 'roles-pass-1';
 const OWNER = 'ada@example.com';
@@ -154,6 +154,38 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(refused.body.code, 'membership.deactivated');
       await newcomer.page.reload();
       await newcomer.page.getByRole('heading', { name: 'Access suspended' }).waitFor();
+      await page.getByRole('button', { name: 'Close member details' }).click();
+    });
+
+    step('a deactivated member is reactivated as what they were, in one step (another role stays a choice in the table)', async () => {
+      const { page } = admin;
+      const katherine = 'katherine@example.com';
+      await page.getByRole('button', { name: katherine }).click();
+      const panel = page.locator('#member-panel');
+      await panel.getByRole('button', { name: 'Deactivate…' }).click();
+      const dialog = page.getByRole('dialog', { name: `Deactivate ${katherine}?` });
+      await dialog.getByText('reactivating them gives their role back').waitFor();
+      await dialog.getByRole('button', { name: 'Deactivate' }).click();
+      await statusLine(page).getByText(`${katherine} is deactivated.`).waitFor();
+      const reactivate = panel.getByRole('button', { name: 'Reactivate as Manager' });
+      await reactivate.waitFor();
+      const picker = page.getByLabel(`Role of ${katherine}`);
+      await until('the row shows the deactivated role', async () => (await picker.inputValue()) === 'DI');
+      assert.equal(await picker.isEnabled(), true, 'any other role can still be picked in the table');
+      assert.equal(await panel.getByRole('button', { name: /^Reactivate as / }).count(), 1);
+      const listed = (await members()).get(katherine) as Member & { role_before_deactivation: string | null };
+      assert.deepEqual([listed.role, listed.role_before_deactivation], ['DI', 'MA']);
+      // The list reloads after the change (dimmed meanwhile): check and picture it once it has.
+      const table = page.locator('.people__list .table-wrap');
+      await until('the list is shown in full again', async () => (await table.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity)) === '1');
+      await assertAccessible(page, 'the panel of a deactivated member');
+      await page.screenshot({ path: screenshotPath('people-reactivate.png') });
+
+      await reactivate.click();
+      await statusLine(page).getByText(`${katherine} is reactivated as Manager.`).waitFor();
+      await until('the row shows the role given back', async () => (await picker.inputValue()) === 'MA');
+      await panel.getByRole('button', { name: 'Deactivate…' }).waitFor();
+      assert.equal(await roleOf(katherine), 'MA');
       await page.getByRole('button', { name: 'Close member details' }).click();
     });
 

@@ -16,6 +16,7 @@ interface MemberJson {
   first_name: string;
   last_name: string;
   role: RoleCode;
+  role_before_deactivation: RoleCode | null;
   organization: number;
   last_activity: string | null;
   date_joined: string;
@@ -74,6 +75,7 @@ for (const kind of DATABASE_KINDS) {
         first_name: 'Ada',
         last_name: 'Lovelace',
         role: 'AN',
+        role_before_deactivation: null,
         organization: organizationId,
         last_activity: null,
         date_joined: '',
@@ -167,22 +169,42 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual([again.role, again.previous_role, again.changed], ['RE', 'RE', false]);
 
       const off = jsonOf<MemberJson & { previous_role: RoleCode; changed: boolean }>(cli.run(['users', 'deactivate', '--username', member.email, '--json']));
-      assert.deepEqual([off.role, off.previous_role, off.changed], ['DI', 'RE', true]);
+      assert.deepEqual([off.role, off.previous_role, off.changed, off.role_before_deactivation], ['DI', 'RE', true, 'RE']);
       assert.equal(await roleOf(member.user.id), 'DI');
       // A deactivated member's token is refused from their next request.
       assert.equal((await fixture.client().get('/api/current-user/whoami', { headers: tokenAuth(member.token) })).status, 403);
+      const listedOff = jsonOf<MemberJson[]>(cli.run(['users', 'list', '--role', 'DI', '--json'])).find((m) => m.id === member.user.id);
+      assert.equal(listedOff?.role_before_deactivation, 'RE', '`users list` shows the kept role');
 
+      // Without --role: the role they had before deactivation.
       const on = cli.run(['users', 'activate', '--username', member.email]);
       assert.equal(on.status, 0, on.stderr);
-      assert.match(on.stdout, /Activated .+: DI -> AN\./);
-      assert.equal(await roleOf(member.user.id), 'AN');
+      assert.match(on.stdout, /Activated .+: DI -> RE\./);
+      assert.equal(await roleOf(member.user.id), 'RE');
+      assert.equal((await fixture.client().get('/api/current-user/whoami', { headers: tokenAuth(member.token) })).status, 200);
       const noop = cli.run(['users', 'activate', '--username', member.email, '--role', 'AD']);
-      assert.match(noop.stdout, /is already active \(AN\) .*: nothing changed\./);
-      assert.equal(await roleOf(member.user.id), 'AN', 'activating an active member never changes their role');
+      assert.match(noop.stdout, /is already active \(RE\) .*: nothing changed\./);
+      assert.equal(await roleOf(member.user.id), 'RE', 'activating an active member never changes their role');
 
+      // With --role: that role, whatever was kept; and nothing stays kept.
       cli.run(['users', 'deactivate', '--username', member.email]);
       const asManager = jsonOf<MemberJson & { previous_role: RoleCode }>(cli.run(['users', 'activate', '--username', member.email, '--role', 'MA', '--json']));
-      assert.deepEqual([asManager.role, asManager.previous_role], ['MA', 'DI']);
+      assert.deepEqual([asManager.role, asManager.previous_role, asManager.role_before_deactivation], ['MA', 'DI', null]);
+      const stored = await fixture.ctx.repos.memberships.find(member.user.id, organizationId);
+      assert.equal(stored?.role_before_deactivation, null);
+    });
+
+    test('activate without --role: Annotator when nothing was kept (a pending member, a deactivation from before)', async () => {
+      const pending = await buildMember(fixture.ctx, organizationId, { email: email('pending'), role: 'NO' });
+      assert.match(cli.run(['users', 'activate', '--username', pending.email]).stdout, /Activated .+: NO -> AN\./);
+      const old = await buildMember(fixture.ctx, organizationId, { email: email('old-di'), role: 'DI' });
+      assert.match(cli.run(['users', 'activate', '--username', old.email]).stdout, /Activated .+: DI -> AN\./);
+      // A member deactivated through the API comes back from the CLI as what they were.
+      const admin = await buildMember(fixture.ctx, organizationId, { email: email('api-admin'), role: 'AD' });
+      const res = await fixture.client().patch(`/api/organizations/${organizationId}/memberships`, { headers: tokenAuth(owner.token), json: { user_id: admin.user.id, role: 'DI' } });
+      assert.equal(res.status, 200, res.text);
+      assert.match(cli.run(['users', 'activate', '--username', admin.email]).stdout, /Activated .+: DI -> AD\./);
+      assert.equal(await roleOf(admin.user.id), 'AD');
     });
 
     test('set-role, deactivate and activate refuse OW, the owner, unknown people and bad codes', async () => {
@@ -327,7 +349,8 @@ for (const kind of DATABASE_KINDS) {
         assert.ok(!JSON.stringify(entry).includes('Sturdy-Pass-2024'), 'no secret in the log');
       }
       assert.deepEqual(entries[1]?.extra_data.details, { role: { before: 'AN', after: 'MA' } });
-      assert.deepEqual(entries[4]?.extra_data.details, { email: address, role: 'AN' });
+      assert.deepEqual(entries[3]?.extra_data.details, { role: { before: 'DI', after: 'MA' } }, 'reactivated as what they were');
+      assert.deepEqual(entries[4]?.extra_data.details, { email: address, role: 'MA' });
     });
   });
 }

@@ -69,7 +69,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(page.count, 3);
       const first = page.results[0];
       assert.ok(first);
-      assert.deepEqual(Object.keys(first), ['id', 'organization', 'user', 'created_projects', 'contributed_to_projects', 'role', 'role_source', 'user_type', 'tags', 'allowed_actions']);
+      assert.deepEqual(Object.keys(first), ['id', 'organization', 'user', 'created_projects', 'contributed_to_projects', 'role', 'role_source', 'user_type', 'tags', 'allowed_actions', 'role_before_deactivation']);
       for (const member of page.results) {
         assert.equal(member.created_projects, null);
         assert.equal(member.contributed_to_projects, null);

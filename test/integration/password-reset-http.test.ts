@@ -160,6 +160,57 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 
+  describe(`a completed reset lifts the account's login lockout [${kind}]`, { skip: skipReason(kind) }, () => {
+    // Three failures lock an account at once (no waits); the address allows more, so its count is seen to stay.
+    const fixture = useTestServer(kind, { server: { host: PUBLIC_URL }, mail: { smtp: smtp.config() }, login: { accountFailures: 3, delayAfter: 0, addressFailures: 20, lockoutSeconds: 900 } });
+    const mailSince = async (from: number) => {
+      await fixture.ctx.mailer.flush();
+      return smtp.received.slice(from);
+    };
+    const unlocks = async (userId: number) =>
+      (await fixture.ctx.database.db.selectFrom('activity_log').selectAll().where('action', '=', 'auth.unlocked').where('target_id', '=', userId).orderBy('id').execute()).map(
+        (row) => ({ actor: row.actor_id, organization: row.organization_id, details: JSON.parse(row.details) as Record<string, unknown> }),
+      );
+
+    test('locked by failed logins, the person resets through the e-mail link and logs in with the new password at once', async () => {
+      const owner = await buildOwner(fixture.ctx);
+      const member = await buildMember(fixture.ctx, owner.user.active_organization_id ?? 0, { email: `locked-${kind}@example.com`, password: 'first-password-9' });
+      for (let i = 0; i < 3; i += 1) assert.equal((await fixture.client().login(member.email, 'wrong-password-0')).status, 200);
+      const locked = await fixture.client().login(member.email, 'first-password-9');
+      assert.equal(locked.status, 429, 'the right password is refused while locked');
+      assert.match(locked.text, /Too many failed logins for this account/);
+
+      const before = smtp.received.length;
+      await requestReset(fixture.client(), member.email);
+      const link = linkIn((await mailSince(before))[0]!, CONFIRM);
+      const client = fixture.client();
+      assert.equal((await choosePassword(client, link, '12345678')).status, 400, 'a refused password changes nothing');
+      assert.equal((await fixture.client().login(member.email, 'first-password-9')).status, 429, 'still locked after a refused reset');
+      assert.equal((await choosePassword(client, link, 'unlocked-pass-42')).status, 303);
+
+      assert.equal((await fixture.client().login(member.email, 'unlocked-pass-42')).status, 302, 'the new password logs in at once');
+      const [lifted] = await unlocks(member.user.id);
+      assert.deepEqual(lifted, {
+        actor: member.user.id,
+        organization: owner.user.active_organization_id,
+        details: { scope: 'account', email: member.email, was_locked: true, failures: 3, via: 'password_reset' },
+      });
+      // The client address keeps its own count: a reset proves nothing about a network.
+      const addresses = await fixture.ctx.database.db.selectFrom('auth_attempts').selectAll().where('scope', 'like', 'login:address:%').execute();
+      assert.ok(addresses.some((row) => Number(row.failures) >= 3), JSON.stringify(addresses));
+    });
+
+    test('a reset of an account with no failures records no unlock', async () => {
+      const owner = await buildOwner(fixture.ctx);
+      const member = await buildMember(fixture.ctx, owner.user.active_organization_id ?? 0, { email: `calm-${kind}@example.com`, password: 'first-password-9' });
+      const before = smtp.received.length;
+      await requestReset(fixture.client(), member.email);
+      assert.equal((await choosePassword(fixture.client(), linkIn((await mailSince(before))[0]!, CONFIRM), 'calm-new-pass-8')).status, 303);
+      assert.equal((await fixture.client().login(member.email, 'calm-new-pass-8')).status, 302);
+      assert.deepEqual(await unlocks(member.user.id), []);
+    });
+  });
+
   describe(`forgotten password without SMTP [${kind}]`, { skip: skipReason(kind) }, () => {
     const fixture = useTestServer(kind);
 

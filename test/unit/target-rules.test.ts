@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Actor } from '#src/policies/action-context.js';
-import { targetRefusal, type TargetFacts, type TargetRule } from '#src/policies/target-rules.js';
+import { allowedActions, targetRefusal, type TargetFacts, type TargetRule } from '#src/policies/target-rules.js';
 import type { RoleCode } from '#src/storage/schema.js';
 
 const ACTOR_ID = 1;
@@ -9,7 +9,7 @@ const actor = (role: RoleCode): Actor => ({
   user: { id: ACTOR_ID } as Actor['user'],
   organizationId: 10,
   role,
-  membership: { id: 100, user_id: ACTOR_ID, organization_id: 10, role, created_at: '', updated_at: '', deleted_at: null },
+  membership: { id: 100, user_id: ACTOR_ID, organization_id: 10, role, role_before_deactivation: null, created_at: '', updated_at: '', deleted_at: null },
 });
 
 type Row = [TargetRule, RoleCode, Partial<TargetFacts> & { role: RoleCode }, string | null];
@@ -63,4 +63,15 @@ test('a self-removal carries Label Studio’s own 405 body, not the envelope', (
   const refusal = targetRefusal('remove_member', actor('OW'), { userId: SELF, role: 'OW' });
   assert.equal(refusal?.status, 405);
   assert.deepEqual(refusal?.body, { detail: 'User cannot soft delete self' });
+});
+
+test('restore_role: offered on a deactivated member with a kept role, only to those who may give that role', () => {
+  const none = new Map<string, readonly RoleCode[]>();
+  const deactivated = (roleBeforeDeactivation: RoleCode | null) => ({ userId: OTHER, role: 'DI' as const, roleBeforeDeactivation, removed: false });
+  assert.deepEqual(allowedActions(actor('AD'), none, deactivated('AD')).slice(0, 3), ['change_user', 'change_role', 'restore_role']);
+  assert.ok(allowedActions(actor('OW'), none, deactivated('MA')).includes('restore_role'));
+  assert.ok(!allowedActions(actor('AD'), none, deactivated(null)).includes('restore_role'), 'nothing kept: nothing to restore');
+  assert.ok(!allowedActions(actor('AD'), none, { userId: OTHER, role: 'AN', roleBeforeDeactivation: 'AD', removed: false }).includes('restore_role'), 'only while deactivated');
+  assert.ok(!allowedActions(actor('MA'), none, deactivated('AN')).includes('restore_role'), 'not without members.change_role');
+  assert.deepEqual(allowedActions(actor('AD'), none, { ...deactivated('AN'), removed: true }), [], 'removed members get nothing');
 });

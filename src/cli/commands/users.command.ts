@@ -111,7 +111,7 @@ export function usersDeactivateCommand(options: Options): Promise<number> {
   );
 }
 
-/** `users activate --username EMAIL [--role CODE]`: Annotator unless told. */
+/** `users activate --username EMAIL [--role CODE]`: the role told, else the one they had before deactivation, else Annotator. */
 export function usersActivateCommand(options: Options): Promise<number> {
   const email = required(options.username, '--username <email>');
   return withContext(options, async (ctx) => {

@@ -4,7 +4,8 @@ import { presentUser } from '#src/http/presenters/user.presenter.js';
 import type { MemberDetailSchema, MemberListItemSchema } from '#src/http/schemas/organization.schema.js';
 import type { MemberDetail, MemberListEntry } from '#src/services/membership.service.js';
 
-/** Membership list item (§6.3): project lists at both levels (the copies inside `user` are Label Studio's legacy), plus the role. */
+/** Membership list item (§6.3): project lists at both levels (the copies inside `user` are Label Studio's legacy), plus the role
+ * and (ours, for the People page) what the viewer may do and the role a reactivation gives back. */
 export function presentMemberListItem(entry: MemberListEntry, host: string): Static<typeof MemberListItemSchema> {
   return {
     id: entry.membership.id,
@@ -21,6 +22,7 @@ export function presentMemberListItem(entry: MemberListEntry, host: string): Sta
     user_type: 'standard',
     tags: [],
     allowed_actions: entry.allowedActions,
+    role_before_deactivation: entry.membership.role === 'DI' ? entry.membership.role_before_deactivation : null,
   };
 }
 

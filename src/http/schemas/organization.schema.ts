@@ -86,8 +86,12 @@ export const MemberListItemSchema = Type.Object({
   user_type: Type.String({ description: 'Always `standard`: this server has no seat types' }),
   tags: Type.Array(Type.Object({ id: Type.Integer(), label: Type.String() }), { description: 'Always empty: no member tags here' }),
   allowed_actions: Type.Array(Type.String(), {
-    description: 'What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page)',
+    description:
+      'What the caller may do to this member: change_user, change_role, restore_role (reactivate as role_before_deactivation), remove, delete, reset_two_factor (ours, for the People page)',
   }),
+  role_before_deactivation: Nullable(
+    Type.String({ description: 'A deactivated member\'s role before deactivation (AD, MA, RE or AN), which reactivation gives back; null otherwise (ours)' }),
+  ),
 });
 
 /** `PATCH …/memberships`: Enterprise's role change, the target in the body. */

@@ -9,6 +9,7 @@ import * as accountRecoveryMail from '#src/storage/migrations/0006-account-recov
 import * as signInSafety from '#src/storage/migrations/0007-sign-in-safety.migration.js';
 import * as twoFactor from '#src/storage/migrations/0008-two-factor.migration.js';
 import * as memberDirectoryIndexes from '#src/storage/migrations/0009-member-directory-indexes.migration.js';
+import * as roleBeforeDeactivation from '#src/storage/migrations/0010-role-before-deactivation.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0007-sign-in-safety', signInSafety],
   ['0008-two-factor', twoFactor],
   ['0009-member-directory-indexes', memberDirectoryIndexes],
+  ['0010-role-before-deactivation', roleBeforeDeactivation],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */

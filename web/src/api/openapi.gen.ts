@@ -2452,7 +2452,7 @@ export interface paths {
                             next: string | null;
                             previous: string | null;
                             results: {
-                                /** @description What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page) */
+                                /** @description What the caller may do to this member: change_user, change_role, restore_role (reactivate as role_before_deactivation), remove, delete, reset_two_factor (ours, for the People page) */
                                 allowed_actions: string[];
                                 /** @description null unless contributed_to_projects is true */
                                 contributed_to_projects: {
@@ -2468,6 +2468,8 @@ export interface paths {
                                 organization: number;
                                 /** @description OW, AD, MA, RE, AN, NO or DI */
                                 role: string;
+                                /** @description A deactivated member's role before deactivation (AD, MA, RE or AN), which reactivation gives back; null otherwise (ours) */
+                                role_before_deactivation: string | null;
                                 /** @description Always `manual`: roles are set by people here */
                                 role_source: string;
                                 /** @description Always empty: no member tags here */
@@ -2586,7 +2588,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page) */
+                            /** @description What the caller may do to this member: change_user, change_role, restore_role (reactivate as role_before_deactivation), remove, delete, reset_two_factor (ours, for the People page) */
                             allowed_actions: string[];
                             /** @description null unless contributed_to_projects is true */
                             contributed_to_projects: {
@@ -2602,6 +2604,8 @@ export interface paths {
                             organization: number;
                             /** @description OW, AD, MA, RE, AN, NO or DI */
                             role: string;
+                            /** @description A deactivated member's role before deactivation (AD, MA, RE or AN), which reactivation gives back; null otherwise (ours) */
+                            role_before_deactivation: string | null;
                             /** @description Always `manual`: roles are set by people here */
                             role_source: string;
                             /** @description Always empty: no member tags here */
@@ -3668,7 +3672,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description What the caller may do to this member: change_user, change_role, remove, delete (ours, for the People page) */
+                            /** @description What the caller may do to this member: change_user, change_role, restore_role (reactivate as role_before_deactivation), remove, delete, reset_two_factor (ours, for the People page) */
                             allowed_actions: string[];
                             /** @description null unless contributed_to_projects is true */
                             contributed_to_projects: {
@@ -3684,6 +3688,8 @@ export interface paths {
                             organization: number;
                             /** @description OW, AD, MA, RE, AN, NO or DI */
                             role: string;
+                            /** @description A deactivated member's role before deactivation (AD, MA, RE or AN), which reactivation gives back; null otherwise (ours) */
+                            role_before_deactivation: string | null;
                             /** @description Always `manual`: roles are set by people here */
                             role_source: string;
                             /** @description Always empty: no member tags here */

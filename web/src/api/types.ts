@@ -70,7 +70,7 @@ export type MembershipListItem = MembershipPage['results'][number];
 export type ChangedMember = JsonOf<'/api/organizations/{id}/memberships', 'patch'>;
 export type RoleChange = JsonBodyOf<'/api/organizations/{id}/memberships', 'patch'>;
 /** One of the member actions the server offers in `allowed_actions`. */
-export type MemberAction = 'change_user' | 'change_role' | 'remove' | 'delete' | 'reset_two_factor';
+export type MemberAction = 'change_user' | 'change_role' | 'restore_role' | 'remove' | 'delete' | 'reset_two_factor';
 export type MembershipDetail = JsonOf<'/api/organizations/{id}/memberships/{user_id}', 'get'>;
 export type ProjectRef = NonNullable<MembershipDetail['created_projects']>[number];
 

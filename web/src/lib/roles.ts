@@ -38,8 +38,8 @@ export const isActiveRole = (role: RoleCode): boolean => role !== 'NO' && role !
 export const removesAccess = (role: RoleCode): boolean => !isActiveRole(role);
 
 /**
- * The role a pending sign-up gets when approved, or a deactivated member when reactivated: the organization's
- * default role for sign-ups, or Annotator while that default is "wait for approval" itself.
+ * The role a pending sign-up gets when approved, or a deactivated member with no kept role when reactivated: the
+ * organization's default role for sign-ups, or Annotator while that default is "wait for approval" itself.
  */
 export function activationRole(defaultRole: string | undefined): RoleCode {
   const code = roleCode(defaultRole);
@@ -57,5 +57,5 @@ export const ROLE_PURPOSES: Record<RoleCode, string> = {
   RE: 'Checks and corrects the annotations of others.',
   AN: 'Labels the tasks of the projects they work on.',
   NO: 'Signed up through the invite link and waits for approval; no access until then.',
-  DI: 'No access. Their work stays; any active role gives access back.',
+  DI: 'No access. Their work stays; reactivating gives their role back (or another role).',
 };

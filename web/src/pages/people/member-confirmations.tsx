@@ -22,7 +22,7 @@ export function confirmationFor(kind: ConfirmKind, who: string): Confirmation {
         message: (
           <>
             They lose access at once: their sessions, API tokens and personal access tokens are refused from their next
-            request. Their work stays, and giving them a role again reactivates them.
+            request. Their work stays, and reactivating them gives their role back.
           </>
         ),
         confirmLabel: 'Deactivate',

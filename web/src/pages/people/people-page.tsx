@@ -74,7 +74,9 @@ export function PeoplePage() {
     // The row shows its new role at once; the reload then applies the filters (a new role may leave the list).
     if (updated && members.data) {
       const results = members.data.results.map((m) =>
-        m.user.id === updated.user.id ? { ...m, role: updated.role, allowed_actions: updated.allowed_actions } : m,
+        m.user.id === updated.user.id
+          ? { ...m, role: updated.role, allowed_actions: updated.allowed_actions, role_before_deactivation: updated.role_before_deactivation }
+          : m,
       );
       members.setData({ ...members.data, results });
     }

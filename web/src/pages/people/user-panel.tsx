@@ -13,7 +13,9 @@ import { MemberTwoFactor } from './member-two-factor';
 import type { MemberActions } from './use-member-actions';
 
 /** What the panel shows: a list item as the table has it, or the same fields from the user and membership detail. */
-export type PanelMember = Pick<MembershipListItem, 'created_projects' | 'contributed_to_projects' | 'role' | 'allowed_actions'> & { user: User };
+export type PanelMember = Pick<MembershipListItem, 'created_projects' | 'contributed_to_projects' | 'role' | 'allowed_actions' | 'role_before_deactivation'> & {
+  user: User;
+};
 
 interface UserPanelProps {
   orgId: number;
@@ -49,7 +51,7 @@ export function UserPanel({ orgId, userId, source, onClose, actions, activationR
     if (source === 'wait') return undefined;
     if (source !== 'fetch') return source;
     const [user, detail] = await Promise.all([api.user(userId), api.membership(orgId, userId)]);
-    // What the viewer may do to them comes with list items only: find them in the list by their e-mail.
+    // What the viewer may do to them (and a kept role) comes with list items only: find them in the list by their e-mail.
     const listed = await api.memberSearch(orgId, user.email).then(
       (page) => page.results.find((item) => item.user.id === userId),
       () => undefined,
@@ -60,6 +62,7 @@ export function UserPanel({ orgId, userId, source, onClose, actions, activationR
       contributed_to_projects: detail.contributed_to_projects,
       role: detail.role,
       allowed_actions: listed?.allowed_actions ?? [],
+      role_before_deactivation: listed?.role_before_deactivation ?? null,
     };
   }, [orgId, userId, source]);
 
