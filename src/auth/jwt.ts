@@ -59,12 +59,17 @@ function parseClaims(payload: string): JwtClaims | undefined {
   return undefined;
 }
 
-/** Verifies signature and expiry; returns the claims, or undefined for anything invalid. */
-export function verifyJwt(token: string, key: Buffer, nowSeconds: number): JwtClaims | undefined {
+/** Verifies the signature; returns the claims, expired or not, or undefined for anything else. */
+export function signedClaims(token: string, key: Buffer): JwtClaims | undefined {
   const [header, payload, signature] = token.split('.');
   if (header !== HEADER || !payload || !signature) return undefined;
   if (!safeEqual(sign(`${header}.${payload}`, key), signature)) return undefined;
-  const claims = parseClaims(payload);
+  return parseClaims(payload);
+}
+
+/** Verifies signature and expiry; returns the claims, or undefined for anything invalid. */
+export function verifyJwt(token: string, key: Buffer, nowSeconds: number): JwtClaims | undefined {
+  const claims = signedClaims(token, key);
   return claims && claims.exp > nowSeconds ? claims : undefined;
 }
 

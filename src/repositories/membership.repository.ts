@@ -42,6 +42,33 @@ export interface MemberWithUser {
   user: UserRow;
 }
 
+/** A member list row: the user's columns and the membership's, prefixed `m_`. */
+type MemberListRow = UserRow & {
+  m_id: number;
+  m_organization_id: number;
+  m_role: RoleCode;
+  m_role_before_deactivation: RoleCode | null;
+  m_created_at: string;
+  m_updated_at: string;
+  m_deleted_at: string | null;
+};
+
+function memberWithUser({ m_id, m_organization_id, m_role, m_role_before_deactivation, m_created_at, m_updated_at, m_deleted_at, ...user }: MemberListRow): MemberWithUser {
+  return {
+    membership: {
+      id: m_id,
+      user_id: user.id,
+      organization_id: m_organization_id,
+      role: m_role,
+      role_before_deactivation: m_role_before_deactivation,
+      created_at: m_created_at,
+      updated_at: m_updated_at,
+      deleted_at: m_deleted_at,
+    },
+    user,
+  };
+}
+
 /** `%`, `_` and the escape character itself are literal in a search term. */
 function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -242,6 +269,23 @@ export class MembershipRepository {
 
   /** One page of members with their users, in one query that reads an index in the list's order and stops. */
   async listMembers(query: MemberListQuery): Promise<MemberWithUser[]> {
+    const rows = await this.#page(query).execute();
+    if (query.fromEnd) rows.reverse();
+    return rows.map(memberWithUser);
+  }
+
+  /**
+   * One page and how many members match in all, in one pass: a search must visit every candidate to count them and
+   * again to sort them, and this visits them once. Past the last match there is no row to carry the total: undefined.
+   */
+  async listMembersCounted(query: MemberListQuery): Promise<{ rows: MemberWithUser[]; total: number | undefined }> {
+    const rows = await this.#page({ ...query, fromEnd: false })
+      .select(sql<number>`count(*) over ()`.as('matches'))
+      .execute();
+    return { rows: rows.map(({ matches: _matches, ...row }) => memberWithUser(row)), total: rows[0] === undefined ? undefined : Number(rows[0].matches) };
+  }
+
+  #page(query: MemberListQuery) {
     const keys = sortKeys(query.order.column, query.order.descending);
     let select = this.filtered(query.organizationId, query)
       .select(USER_COLUMNS.map((column) => `u.${column}` as const))
@@ -257,21 +301,7 @@ export class MembershipRepository {
     const after = query.after;
     if (after) select = select.where((eb) => afterKeys(eb as unknown as ListScope, keys, after.user));
     for (const { key, descending } of keys) select = select.orderBy(key, descending !== (query.fromEnd ?? false) ? 'desc' : 'asc');
-    const rows = await select.limit(query.limit).offset(query.offset).execute();
-    if (query.fromEnd) rows.reverse();
-    return rows.map(({ m_id, m_organization_id, m_role, m_role_before_deactivation, m_created_at, m_updated_at, m_deleted_at, ...user }) => ({
-      membership: {
-        id: m_id,
-        user_id: user.id,
-        organization_id: m_organization_id,
-        role: m_role,
-        role_before_deactivation: m_role_before_deactivation,
-        created_at: m_created_at,
-        updated_at: m_updated_at,
-        deleted_at: m_deleted_at,
-      },
-      user,
-    }));
+    return select.limit(query.limit).offset(query.offset);
   }
 
   /** Title and creator e-mail of several organizations at once (`active_organization_meta` of listed users). */

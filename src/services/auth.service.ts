@@ -1,5 +1,6 @@
 import { hashPassword } from '#src/auth/password-hasher.js';
-import { verifyJwt } from '#src/auth/jwt.js';
+import { signedClaims, type JwtClaims } from '#src/auth/jwt.js';
+import { RecentMemo } from '#src/auth/recent-memo.js';
 import { emailProblem, normalizeEmail } from '#src/domain/email.js';
 import { passwordProblems } from '#src/domain/password-policy.js';
 import { AppError } from '#src/errors.js';
@@ -59,6 +60,9 @@ export interface AuthCollaborators {
 
 /** Proving who someone is: tokens, login, sign-up, logout. */
 export class AuthService {
+  /** Access tokens whose signature checked out (expiry is checked on every use). */
+  readonly #signed = new RecentMemo<JwtClaims | null>(4_096);
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly services: AuthCollaborators,
@@ -81,8 +85,8 @@ export class AuthService {
   /** The user of a valid `Bearer` access token, when the organization allows personal access tokens. */
   async userForAccessToken(token: string): Promise<UserRow | undefined> {
     const { reads, clock, secrets } = this.deps;
-    const claims = verifyJwt(token, secrets.jwtKey, Math.floor(clock.now().getTime() / 1000));
-    if (claims?.token_type !== 'access') return undefined;
+    const claims = this.#signed.get(token, (value) => signedClaims(value, secrets.jwtKey) ?? null);
+    if (claims?.token_type !== 'access' || claims.exp <= Math.floor(clock.now().getTime() / 1000)) return undefined;
     const user = await reads.user(claims.user_id);
     if (!user?.is_active || user.active_organization_id === null) return undefined;
     const org = await reads.organization(user.active_organization_id);

@@ -1,7 +1,7 @@
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import type { MemberFilter, MemberOrderColumn, MemberWithUser } from '#src/repositories/membership.repository.js';
+import type { MemberFilter, MemberListQuery, MemberOrderColumn, MemberWithUser } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
 import { allowedActions, type MemberAction } from '#src/policies/target-rules.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -93,11 +93,19 @@ export class MembershipService {
     if (!order) throw AppError.validation({ ordering: [`Unknown ordering. Use one of: ${Object.keys(ORDERINGS).join(', ')}.`] });
     const filter = { ...options.filter, search: options.filter.search?.trim() || undefined };
     const organizationId = ctx.actor.organizationId;
+    const query = { organizationId, ...filter, order };
+    const complete = (rows: MemberWithUser[]) => this.#complete(ctx, rows, options.withProjects);
+    const counted = await this.#countedPage(query, options.page);
+    if (counted) {
+      const { window, rows } = counted;
+      async function* page(): AsyncGenerator<MemberListEntry[]> {
+        if (rows.length > 0) yield await complete(rows);
+      }
+      return { window, chunks: page() };
+    }
     // Past the last page the answer is an empty page: the SDK's member pager stops there (a 404 would raise).
     const window = resolvePage(await this.#count(organizationId, filter), options.page, 'empty');
     const total = Math.max(0, Math.min(window.pageSize, window.count - window.offset));
-    const query = { organizationId, ...filter, order };
-    const complete = (rows: MemberWithUser[]) => this.#complete(ctx, rows, options.withProjects);
     async function* chunks(): AsyncGenerator<MemberListEntry[]> {
       if (total === 0) return;
       if (total <= MEMBER_CHUNK_SIZE) {
@@ -119,6 +127,19 @@ export class MembershipService {
       }
     }
     return { window, chunks: chunks() };
+  }
+
+  /**
+   * A search or an activity range, read with its count in one pass (it has no cached count, and counting visits every
+   * match the page visits anyway): for a numbered page of one chunk. Undefined when that does not apply, or when the
+   * page is past the last match, which has no row to carry the count.
+   */
+  async #countedPage(query: Omit<MemberListQuery, 'limit' | 'offset'>, request: PageRequest): Promise<{ window: PageWindow; rows: MemberWithUser[] } | undefined> {
+    const onUsers = query.search !== undefined || query.lastActivityFrom !== undefined || query.lastActivityTo !== undefined;
+    if (!onUsers || request.page === 'last' || request.pageSize > MEMBER_CHUNK_SIZE) return undefined;
+    const offset = (request.page - 1) * request.pageSize;
+    const { rows, total } = await this.deps.repos.memberships.listMembersCounted({ ...query, limit: request.pageSize, offset });
+    return total === undefined ? undefined : { window: resolvePage(total, request, 'empty'), rows };
   }
 
   /**

@@ -125,6 +125,8 @@ for (const kind of DATABASE_KINDS) {
       // bulk6543, bulk65430 … bulk65439 (members past 66,000 do not exist).
       assert.deepEqual(body.results.map((m) => m.user.username).sort(), ['bulk6543', ...Array.from({ length: 10 }, (_, i) => `bulk6543${i}`)].sort());
       assert.equal(body.count, 11);
+      // Counting visits every match, as the page does: the page and the count come from one statement.
+      assert.equal(statements.filter((s) => /\blike\b/i.test(s.sql)).length, 1, statements.map((s) => s.sql).join('\n'));
       const plan = await planOf(fixture, kind, listStatement(statements));
       assert.match(plan, kind === 'sqlite' ? /VIRTUAL TABLE INDEX/ : /users_\w+_trgm_idx/, plan);
       assert.doesNotMatch(plan, kind === 'sqlite' ? /^SCAN u\b/m : /Seq Scan on users/, plan);

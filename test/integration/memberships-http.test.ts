@@ -136,6 +136,9 @@ for (const kind of DATABASE_KINDS) {
       const small = await get('?page_size=10&page=2&search=p-');
       assert.equal(small.next, `${base}?page=3&page_size=10&search=p-`);
       assert.equal(small.previous, `${base}?page_size=10&search=p-`);
+      assert.deepEqual([small.count, small.results.length, small.results[0]?.user.username], [24, 10, 'p-11']);
+      const pastSearch = await get('?page_size=10&page=4&search=p-');
+      assert.deepEqual([pastSearch.count, pastSearch.results.length, pastSearch.next], [24, 0, null], 'past the last match: an empty page that still counts them');
       assert.equal((await get('?page_size=nonsense')).results.length, 20, 'an invalid page size falls back to the default');
       // Past the end: an empty page, which ends the SDK's member pager (a 404 would raise in it).
       const past = await get('?page=3');
