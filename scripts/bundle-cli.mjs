@@ -15,7 +15,7 @@ await build({
   target: 'node20',
   // Native addons, the PostgreSQL driver and the server's packages stay packages: only the CLI's own path
   // (commander, kysely, our code) needs folding, and server plugins locate files next to their own modules.
-  external: ['better-sqlite3', 'argon2', 'pg', 'nodemailer', 'pg-native', 'fastify', 'fastify-plugin', '@fastify/*', '@sinclair/typebox', '@zxcvbn-ts/*', 'qrcode'],
+  external: ['better-sqlite3', 'argon2', 'nodemailer', 'pg-native', 'pg-cloudflare', 'fastify', 'fastify-plugin', '@fastify/*', '@sinclair/typebox', '@zxcvbn-ts/*', 'qrcode'],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',

@@ -177,7 +177,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     cache.invalidate(tags);
     database.changes.publish(database.db, tags).catch((error: unknown) => logger.error({ err: error }, 'announcing a change failed'));
   };
-  const repos = createRepositories(database.db, { changed: changedNow, userSearchCandidates: database.userSearchCandidates });
+  const repos = createRepositories(database.db, { changed: changedNow, memberSearch: database.memberSearch });
   const reads = new CachedReads(repos, cache);
   const { smtp } = config.mail;
   const transport = options.mailTransport ?? (smtp ? new SmtpMailTransport(smtp) : undefined);

@@ -78,18 +78,3 @@ export const median = (values: readonly number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
-
-/** One large GET read as it arrives, never held whole: status, bytes, wall time in ms. */
-export function fetchCounted(url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: number; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = httpRequest(url, { headers }, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - started }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}

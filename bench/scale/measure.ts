@@ -1,7 +1,7 @@
 /** What the scale bench measures, one function per row of the issue's table (each returns numbers, never judges). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI_PATH, cleanEnv } from '../../test/helpers/cli.js';
-import { fetchCounted, fetchTimed, load, median, type LoadResult } from './load.js';
+import { fetchTimed, load, median, type LoadResult } from './load.js';
 import { memoryOf, OWNER, type Fixture } from './setup.js';
 
 export interface Target {
@@ -25,8 +25,43 @@ export function latency(server: Target, paths: string[], ownerToken: string, amo
 }
 
 /**
- * One unpaginated download (GET /api/users/ or the memberships with page_size=-1) while a probe asks whoami every
- * 5 ms: how long it took, its size, the probe's worst wait, and the server's resident memory at its peak meanwhile.
+ * Runs one GET in a process of its own and reports its status, time, size and (unless only counted) how many items its
+ * JSON holds: reading tens of megabytes in the bench's own process would delay the probe's clock, not the server.
+ */
+function downloadElsewhere(url: string, headers: Record<string, string>, countOnly: boolean): Promise<{ status: number; ms: number; bytes: number; items: number }> {
+  const script = `
+    const [url, headers, countOnly] = JSON.parse(process.argv[1]);
+    const started = performance.now();
+    require('node:http').get(url, { headers }, (res) => {
+      const parts = [];
+      let bytes = 0;
+      res.on('data', (chunk) => { bytes += chunk.length; if (!countOnly) parts.push(chunk); });
+      res.on('end', () => {
+        const ms = performance.now() - started;
+        let items = -1;
+        try { const body = JSON.parse(Buffer.concat(parts).toString('utf8')); items = Array.isArray(body) ? body.length : body.results.length; } catch {}
+        process.stdout.write(JSON.stringify({ status: res.statusCode, ms, bytes, items }));
+      });
+    });`;
+  const child = spawn(process.execPath, ['--max-old-space-size=4096', '-e', script, JSON.stringify([url, headers, countOnly])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        resolve(JSON.parse(out) as { status: number; ms: number; bytes: number; items: number });
+      } catch {
+        reject(new Error(`download of ${url} failed: ${out}`));
+      }
+    });
+  });
+}
+
+/**
+ * One unpaginated download (GET /api/users/ or the memberships with page_size=-1), made by another process, while a
+ * probe asks whoami every 5 ms: how long it took, its size, the probe's worst wait, and the server's resident memory
+ * at its peak meanwhile.
  */
 export async function bigDownload(server: Target, path: string, ownerToken: string, countOnly = false): Promise<{ status: number; seconds: number; megabytes: number; items: number; probeMaxMs: number; probeP99Ms: number; rssPeakMiB: number }> {
   let done = false;
@@ -41,24 +76,16 @@ export async function bigDownload(server: Target, path: string, ownerToken: stri
     }
   })();
   // Past a few hundred MB the body is only counted (a string that long cannot be held, let alone parsed).
-  const res = countOnly ? { ...(await fetchCounted(`${server.base}${path}`, tokenHeader(ownerToken))), body: '' } : await fetchTimed(`${server.base}${path}`, tokenHeader(ownerToken));
+  const res = await downloadElsewhere(`${server.base}${path}`, tokenHeader(ownerToken), countOnly);
   done = true;
   await probe;
   clearInterval(sampler);
-  let items = -1;
-  try {
-    const body = JSON.parse(res.body) as unknown[] | { results: unknown[] };
-    items = Array.isArray(body) ? body.length : body.results.length;
-  } catch {
-    items = -1;
-  }
-  const bytes = 'bytes' in res ? res.bytes : Buffer.byteLength(res.body);
   const sorted = [...probeTimes].sort((a, b) => a - b);
   return {
     status: res.status,
     seconds: res.ms / 1000,
-    megabytes: bytes / 1024 / 1024,
-    items,
+    megabytes: res.bytes / 1024 / 1024,
+    items: res.items,
     probeMaxMs: sorted[sorted.length - 1] ?? 0,
     probeP99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
     rssPeakMiB: rssPeak,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '#src/storage/schema.js';
+import type { MemberSearch } from '#src/storage/database.js';
 import { ActivityLogRepository } from '#src/repositories/activity-log.repository.js';
 import { AuthAttemptRepository } from '#src/repositories/auth-attempt.repository.js';
 import { ContributionRepository } from '#src/repositories/contribution.repository.js';
@@ -8,7 +9,7 @@ import { HotkeyPreferenceRepository } from '#src/repositories/hotkey-preference.
 import { LabelStudioImportRepository } from '#src/repositories/label-studio-import.repository.js';
 import { LegacyTokenRepository } from '#src/repositories/legacy-token.repository.js';
 import { MailOutboxRepository } from '#src/repositories/mail-outbox.repository.js';
-import { MembershipRepository, type UserSearchCandidates } from '#src/repositories/membership.repository.js';
+import { MembershipRepository } from '#src/repositories/membership.repository.js';
 import type { ChangeSink } from '#src/repositories/read-cache.js';
 import { OrganizationPermissionRepository } from '#src/repositories/organization-permission.repository.js';
 import { OrganizationRepository } from '#src/repositories/organization.repository.js';
@@ -48,8 +49,8 @@ export interface Repositories {
 export interface RepositoryOptions {
   /** Hears the cache tags each write touches (the unit of work collects them; see read-cache.ts). */
   changed?: ChangeSink;
-  /** The database's index for the member search (`DatabaseHandle.userSearchCandidates`). */
-  userSearchCandidates?: UserSearchCandidates;
+  /** The database's part in the member search (`DatabaseHandle.memberSearch`). */
+  memberSearch?: MemberSearch;
 }
 
 /** Repositories over a database handle or a transaction (the unit of work binds them to its transaction). */
@@ -58,7 +59,7 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
   return {
     users: new UserRepository(db, changed),
     organizations: new OrganizationRepository(db, changed),
-    memberships: new MembershipRepository(db, changed, options.userSearchCandidates),
+    memberships: new MembershipRepository(db, changed, options.memberSearch),
     legacyTokens: new LegacyTokenRepository(db, changed),
     sessions: new SessionRepository(db, changed),
     sessionPolicies: new SessionPolicyRepository(db, changed),

@@ -3,6 +3,7 @@ import type { Insertable } from 'kysely';
 import { ALL_TAGS, orgTag, userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 import { chunksOf } from '#src/repositories/chunks.js';
 import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationMemberTable, type OrganizationRow, type RoleCode, type UserRow } from '#src/storage/schema.js';
+import type { MemberSearch } from '#src/storage/database.js';
 
 /** Columns the memberships list may be ordered by (besides the default username, id). */
 export type MemberOrderColumn = 'email' | 'first_name' | 'last_name' | 'last_activity' | 'username' | 'date_joined';
@@ -32,9 +33,6 @@ export interface MemberListQuery extends MemberFilter {
   /** Only members strictly after this one in the list's order (keyset: the next chunk of a long list). */
   after?: MemberWithUser;
 }
-
-/** The database's fast path for the member search (see `createDatabase`): candidate user ids for a term, if it has one. */
-export type UserSearchCandidates = (term: string) => RawBuilder<number> | undefined;
 
 /** A membership with its user, as the memberships list shows it. */
 export interface MemberWithUser {
@@ -112,7 +110,7 @@ export class MembershipRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changed: ChangeSink = () => undefined,
-    private readonly searchCandidates: UserSearchCandidates = () => undefined,
+    private readonly memberSearch: MemberSearch = { candidates: () => undefined, countWithPage: false },
   ) {}
 
   find(userId: number, organizationId: number): Promise<MembershipRow | undefined> {
@@ -236,7 +234,7 @@ export class MembershipRepository {
     if (filter.userIds) query = query.where('m.user_id', 'in', filter.userIds.length > 0 ? [...filter.userIds] : [-1]);
     if (search) {
       const pattern = likePattern(search);
-      const candidates = this.searchCandidates(search);
+      const candidates = this.memberSearch.candidates(search);
       if (candidates) query = query.where('u.id', 'in', candidates);
       // The exact test on every candidate: the same matches whichever index found them.
       query = query.where('m.deleted_at', 'is', null).where((eb) =>
@@ -277,8 +275,10 @@ export class MembershipRepository {
   /**
    * One page and how many members match in all, in one pass: a search must visit every candidate to count them and
    * again to sort them, and this visits them once. Past the last match there is no row to carry the total: undefined.
+   * Undefined as a whole where the database reads a page faster on its own (`MemberSearch.countWithPage`).
    */
-  async listMembersCounted(query: MemberListQuery): Promise<{ rows: MemberWithUser[]; total: number | undefined }> {
+  async listMembersCounted(query: MemberListQuery): Promise<{ rows: MemberWithUser[]; total: number | undefined } | undefined> {
+    if (!this.memberSearch.countWithPage) return undefined;
     const rows = await this.#page({ ...query, fromEnd: false })
       .select(sql<number>`count(*) over ()`.as('matches'))
       .execute();

@@ -13,8 +13,12 @@ import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { Tx } from '#src/services/unit-of-work.js';
 import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
-/** Users read and sent at a time by the unpaginated `GET /api/users/`. */
-const DIRECTORY_CHUNK_SIZE = 500;
+/**
+ * Users read and sent at a time by the unpaginated `GET /api/users/`: each chunk holds the event loop while it is read
+ * and written, so smaller chunks keep other requests' waits short (measured at 100,000 users: 250 keeps them near
+ * 10 ms, 500 near 15 ms, at 2.4 s against 1.7 s for the whole download).
+ */
+const DIRECTORY_CHUNK_SIZE = 250;
 
 /** POST /api/users/. */
 export interface NewMemberInput {

@@ -130,16 +130,16 @@ export class MembershipService {
   }
 
   /**
-   * A search or an activity range, read with its count in one pass (it has no cached count, and counting visits every
-   * match the page visits anyway): for a numbered page of one chunk. Undefined when that does not apply, or when the
-   * page is past the last match, which has no row to carry the count.
+   * A search or an activity range, read with its count in one pass where the database does that best (it has no cached
+   * count, and counting visits every match the page visits anyway): for a numbered page of one chunk. Undefined when
+   * that does not apply, or when the page is past the last match, which has no row to carry the count.
    */
   async #countedPage(query: Omit<MemberListQuery, 'limit' | 'offset'>, request: PageRequest): Promise<{ window: PageWindow; rows: MemberWithUser[] } | undefined> {
     const onUsers = query.search !== undefined || query.lastActivityFrom !== undefined || query.lastActivityTo !== undefined;
     if (!onUsers || request.page === 'last' || request.pageSize > MEMBER_CHUNK_SIZE) return undefined;
     const offset = (request.page - 1) * request.pageSize;
-    const { rows, total } = await this.deps.repos.memberships.listMembersCounted({ ...query, limit: request.pageSize, offset });
-    return total === undefined ? undefined : { window: resolvePage(total, request, 'empty'), rows };
+    const counted = await this.deps.repos.memberships.listMembersCounted({ ...query, limit: request.pageSize, offset });
+    return counted?.total === undefined ? undefined : { window: resolvePage(counted.total, request, 'empty'), rows: counted.rows };
   }
 
   /**

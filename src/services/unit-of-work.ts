@@ -90,7 +90,7 @@ function logEntry(context: ActionContext, event: AuditEvent, at: string): NewAct
 /** The unit of work over the database; the database factory reads driver errors and knows the dialect's sequences. */
 export function createUnitOfWork(
   db: Kysely<Database>,
-  database: Pick<DatabaseHandle, 'classifyError' | 'advanceIdSequences' | 'changes' | 'userSearchCandidates'>,
+  database: Pick<DatabaseHandle, 'classifyError' | 'advanceIdSequences' | 'changes' | 'memberSearch'>,
   logger: Logger,
   clock: Clock,
   cache?: ReadCache,
@@ -116,7 +116,7 @@ export function createUnitOfWork(
       let result: T;
       try {
         result = await db.transaction().execute(async (trx) => {
-          const repos = createRepositories(trx, { changed, userSearchCandidates: database.userSearchCandidates });
+          const repos = createRepositories(trx, { changed, memberSearch: database.memberSearch });
           const value = await work({
             repos,
             context,

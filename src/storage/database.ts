@@ -34,12 +34,8 @@ export interface DatabaseHandle {
   pendingMigrations(): Promise<string[]>;
   /** How processes sharing this database tell each other that cached facts changed. */
   changes: ChangeFeed;
-  /**
-   * The member search's index, when the database has one for the term: a subquery of user ids that may hold it
-   * (SQLite's trigram table for terms of three characters or more). Undefined when the plain test on the columns is
-   * the fast path (PostgreSQL, whose trigram indexes serve it directly) or the only one (shorter terms).
-   */
-  userSearchCandidates(term: string): RawBuilder<number> | undefined;
+  /** How this database searches members best (see `MemberSearch`). */
+  memberSearch: MemberSearch;
   close(): Promise<void>;
 }
 
@@ -50,10 +46,27 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/** The dialect's part in the member search. */
+export interface MemberSearch {
+  /**
+   * The search's index, when the database has one for the term: a subquery of user ids that may hold it (SQLite's
+   * trigram table for terms of three characters or more). Undefined when the plain test on the columns is the fast
+   * path (PostgreSQL, whose trigram indexes serve it directly) or the only one (shorter terms).
+   */
+  candidates(term: string): RawBuilder<number> | undefined;
+  /**
+   * Whether a searched page and its count are read in one statement. SQLite drives a search from its index and sorts
+   * every candidate for the page, so counting in that same pass halves the work; PostgreSQL walks the order's index
+   * and stops at the end of the page, which a count over the whole result would make it give up (measured: 2 ms for
+   * the page and 11 ms for the count, against 70 ms for both in one statement at 100,000 members).
+   */
+  countWithPage: boolean;
+}
+
 interface DialectParts {
   dialect: Dialect;
   changes: ChangeFeed;
-  userSearchCandidates(term: string): RawBuilder<number> | undefined;
+  memberSearch: MemberSearch;
   columnTypes: ColumnTypes;
   plugins: KyselyPlugin[];
   classifyError(error: unknown): DatabaseFault | undefined;
@@ -176,7 +189,7 @@ async function sqliteParts(file: string): Promise<DialectParts> {
   return {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
     changes: sqliteChangeFeed(database),
-    userSearchCandidates: sqliteSearchCandidates,
+    memberSearch: { candidates: sqliteSearchCandidates, countWithPage: true },
     columnTypes: {
       timestamp: 'text',
       boolean: 'integer',
@@ -240,7 +253,7 @@ async function postgresParts(url: string, poolSize: number): Promise<DialectPart
   return {
     dialect: new PostgresDialect({ pool }),
     changes: postgresChangeFeed(() => new pg.Client({ connectionString: url })),
-    userSearchCandidates: () => undefined,
+    memberSearch: { candidates: () => undefined, countWithPage: false },
     columnTypes: {
       timestamp: 'timestamptz',
       boolean: 'boolean',
@@ -300,7 +313,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
     pendingMigrations: async () =>
       (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name),
     changes: parts.changes,
-    userSearchCandidates: parts.userSearchCandidates,
+    memberSearch: parts.memberSearch,
     close: async () => {
       await parts.changes.stop();
       await db.destroy();

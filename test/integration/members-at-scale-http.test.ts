@@ -125,8 +125,9 @@ for (const kind of DATABASE_KINDS) {
       // bulk6543, bulk65430 … bulk65439 (members past 66,000 do not exist).
       assert.deepEqual(body.results.map((m) => m.user.username).sort(), ['bulk6543', ...Array.from({ length: 10 }, (_, i) => `bulk6543${i}`)].sort());
       assert.equal(body.count, 11);
-      // Counting visits every match, as the page does: the page and the count come from one statement.
-      assert.equal(statements.filter((s) => /\blike\b/i.test(s.sql)).length, 1, statements.map((s) => s.sql).join('\n'));
+      // SQLite sorts every candidate for the page, so the count comes from the same statement; PostgreSQL reads the
+      // page from the order's index and stops, and counts apart.
+      assert.equal(statements.filter((s) => /\blike\b/i.test(s.sql)).length, kind === 'sqlite' ? 1 : 2, statements.map((s) => s.sql).join('\n'));
       const plan = await planOf(fixture, kind, listStatement(statements));
       assert.match(plan, kind === 'sqlite' ? /VIRTUAL TABLE INDEX/ : /users_\w+_trgm_idx/, plan);
       assert.doesNotMatch(plan, kind === 'sqlite' ? /^SCAN u\b/m : /Seq Scan on users/, plan);
@@ -140,7 +141,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(res.status, 200);
       assert.equal((res.body as unknown[]).length, MEMBERS + 1);
       const chunks = log.filter((s) => /"u"\."id" >/.test(s.sql) && /limit/i.test(s.sql));
-      assert.ok(chunks.length >= MEMBERS / 500, `${chunks.length} chunk statements`);
+      assert.ok(chunks.length >= MEMBERS / 250, `${chunks.length} chunk statements`);
       assert.ok(Math.max(...log.map(parameterCount)) <= MAX_PARAMETERS);
       const plan = await planOf(fixture, kind, chunks[Math.floor(chunks.length / 2)] as Statement);
       assert.equal(sorts(kind, plan), false, `the plan sorts:\n${plan}`);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import type { CliOptions } from '#src/config.js';
 import { openContext } from '#src/cli/cli-context.js';
 import { bootstrapUser } from '#src/cli/bootstrap-user.js';
@@ -22,6 +23,10 @@ function openBrowser(url: string): void {
 
 /** `label-studio start`: bootstrap user when asked, then the HTTP server until SIGINT/SIGTERM. */
 export async function startCommand(options: StartOptions): Promise<number> {
+  // A server keeps few objects alive from one request to the next, so V8's young generation, left to grow to 32 MB,
+  // only holds more garbage between collections. Kept at its starting size, before the server loads: ~25 MB less
+  // resident memory, and no throughput lost (measured on whoami and the member list; README, Performance).
+  setFlagsFromString('--semi-space-growth-factor=1');
   const ctx = await openContext(options);
   const envCredentials = getEnv(process.env, 'USERNAME') !== undefined && getEnv(process.env, 'PASSWORD') !== undefined;
   if (options.init || options.username !== undefined || envCredentials) await bootstrapUser(ctx, !process.stdin.isTTY, 'start');
