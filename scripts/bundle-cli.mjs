@@ -1,9 +1,20 @@
 // Bundles the compiled CLI into a few files: loading hundreds of ESM modules (kysely alone has ~280)
 // costs more than the command itself, and the CLI must start fast.
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 rmSync('dist/bundle', { recursive: true, force: true });
+
+/** Commander's eager `node:child_process` becomes a stand-in that loads it on first use (see the stand-in). */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./lazy-child-process.cjs', import.meta.url)) } : undefined,
+    );
+  },
+};
 
 await build({
   entryPoints: ['dist/src/cli/main.js'],
@@ -19,4 +30,5 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander],
 });
