@@ -147,7 +147,7 @@ describe('label-studio CLI (no database)', () => {
     const dataDir = tempDir();
     const first = runCli(['migrate', '--data-dir', dataDir, '--json']);
     assert.equal(first.status, 0, first.stderr);
-    assert.deepEqual(JSON.parse(first.stdout), { applied: ['0001-accounts-core', '0002-tokens-projects', '0003-ports-and-sealed-invites', '0004-roles-and-activity-log', '0005-label-studio-import', '0006-account-recovery-mail', '0007-sign-in-safety', '0008-two-factor', '0009-member-directory-indexes', '0010-role-before-deactivation'] });
+    assert.deepEqual(JSON.parse(first.stdout), { applied: ['0001-accounts-core', '0002-tokens-projects', '0003-ports-and-sealed-invites', '0004-roles-and-activity-log', '0005-label-studio-import', '0006-account-recovery-mail', '0007-sign-in-safety', '0008-two-factor', '0009-member-directory-indexes', '0010-role-before-deactivation', '0011-annotation-project-index'] });
     const second = runCli(['migrate', '--data-dir', dataDir]);
     assert.match(second.stdout, /up to date/);
   });

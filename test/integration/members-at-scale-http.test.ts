@@ -74,6 +74,16 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(widest <= MAX_PARAMETERS, `a statement carried ${widest} bind parameters`);
     });
 
+    test("a project's task and annotation counts read indexes, not every annotation", async () => {
+      const projectId = Number((await fixture.ctx.database.db.selectFrom('annotations').select('project_id').limit(1).executeTakeFirstOrThrow()).project_id);
+      const { statements } = await get(`/api/projects/${projectId}/`);
+      const detail = statements.find((s) => /total_annotations_number/.test(s.sql));
+      assert.ok(detail, statements.map((s) => s.sql).join('\n'));
+      const plan = await planOf(fixture, kind, detail);
+      assert.doesNotMatch(plan, kind === 'sqlite' ? /^SCAN a\b/m : /Seq Scan on annotations/, plan);
+      assert.match(plan, /annotations_project_idx/, plan);
+    });
+
     test('a page costs the same few statements at page 1, deep in the list and at the end; the count reads the memberships only, once', async () => {
       const first = await members('page_size=30&contributed_to_projects=1');
       assert.equal(first.body.results.length, 30);

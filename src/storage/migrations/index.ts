@@ -10,6 +10,7 @@ import * as signInSafety from '#src/storage/migrations/0007-sign-in-safety.migra
 import * as twoFactor from '#src/storage/migrations/0008-two-factor.migration.js';
 import * as memberDirectoryIndexes from '#src/storage/migrations/0009-member-directory-indexes.migration.js';
 import * as roleBeforeDeactivation from '#src/storage/migrations/0010-role-before-deactivation.migration.js';
+import * as annotationProjectIndex from '#src/storage/migrations/0011-annotation-project-index.migration.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, t: ColumnTypes): Promise<void>;
@@ -27,6 +28,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0008-two-factor', twoFactor],
   ['0009-member-directory-indexes', memberDirectoryIndexes],
   ['0010-role-before-deactivation', roleBeforeDeactivation],
+  ['0011-annotation-project-index', annotationProjectIndex],
 ];
 
 /** Binds each migration to the column types of the database it runs on. */
