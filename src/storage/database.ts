@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Database as BetterSqlite3Database, Statement as BetterSqlite3Statement } from 'better-sqlite3';
 import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Dialect, type KyselyPlugin, type LogEvent, type MigrationResultSet, type RawBuilder, type SqliteDatabase } from 'kysely';
 import { postgresChangeFeed, sqliteChangeFeed, type ChangeFeed } from '#src/storage/change-feed.js';
+import { openPostgresPool } from '#src/storage/postgres-pool.js';
 import { AppError } from '#src/errors.js';
 import { BOOLEAN_COLUMNS, type Database, type IdTable } from '#src/storage/schema.js';
 import { buildMigrations } from '#src/storage/migrations/index.js';
@@ -217,39 +218,8 @@ async function advancePostgresSequences(executor: Kysely<Database>, tables: read
   }
 }
 
-/**
- * pg asks at load whether it runs in a Cloudflare Worker; on Node 20, which has no `navigator`, it finds out by building
- * a fetch `Response`, which loads Node's whole fetch implementation: ~30 ms of every PostgreSQL CLI command. A
- * `navigator` that names Node (as Node 21 and later define it) answers at once; it is gone again after the load.
- */
-async function importPg(): Promise<typeof import('pg')> {
-  const global = globalThis as { navigator?: unknown };
-  if (global.navigator !== undefined) return import('pg');
-  global.navigator = { userAgent: 'Node.js' };
-  try {
-    return await import('pg');
-  } finally {
-    delete global.navigator;
-  }
-}
-
 async function postgresParts(url: string, poolSize: number): Promise<DialectParts> {
-  const { default: pg } = await importPg();
-  const TIMESTAMPTZ = 1184;
-  const INT8 = 20;
-  const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        // Timestamps leave the factory as ISO strings, counts as numbers, the same as on SQLite.
-        if (oid === TIMESTAMPTZ) return (value: string) => (parseTimestamp(value) as Date).toISOString();
-        if (oid === INT8) return (value: string) => Number(value);
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
+  const { pg, pool } = await openPostgresPool(url, poolSize);
   return {
     dialect: new PostgresDialect({ pool }),
     changes: postgresChangeFeed(() => new pg.Client({ connectionString: url })),
