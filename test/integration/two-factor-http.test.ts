@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { generate } from 'otplib';
 import { SecretBox } from '#src/auth/secret-box.js';
+import { cliContext } from '#src/policies/action-context.js';
 import { DATABASE_KINDS, skipReason } from '../helpers/databases.js';
 import { assertError } from '../helpers/envelope.js';
 import { buildOwner, type TestUser } from '../helpers/factories.js';
@@ -210,6 +211,23 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(slow.cookies.get('sessionid'), undefined);
       // The account's own count of wrong codes must not block the owner from here on.
       await fixture.ctx.repos.authAttempts.delete(`two-factor:user:${owner.user.id}`);
+    });
+
+    test('a password change ends a login waiting for its code: the right code comes too late', async () => {
+      const web = fixture.client();
+      await passwordStep(web);
+      const newPassword = 'another-password-77';
+      await fixture.ctx.services.accounts.setPassword(cliContext('reset_password'), owner.user.id, newPassword, { checkRules: true });
+      owner = { ...owner, password: newPassword };
+      assert.match((await codeStep(web, await codeAt(secret, clock))).text, /Your sign-in has expired/);
+      assert.equal(web.cookies.get('sessionid'), undefined);
+      // The new password leads to the second page as before, and its code logs in.
+      const again = fixture.client();
+      assert.equal((await passwordStep(again)).headers.get('location'), SECOND_PAGE);
+      clock.advance(30_000);
+      assert.equal((await codeStep(again, await codeAt(secret, clock))).status, 302);
+      assert.ok(again.cookies.get('sessionid'));
+      clock.advance(30_000);
     });
 
     test('ten wrong codes within 15 minutes refuse codes for the account, whatever the login', async () => {
