@@ -57,6 +57,20 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(assertError(password, 403).code, 'permission.denied');
     });
 
+    test("where the organization requires two-factor sign-in, the proxy's sign-in is not sent to set one up; a password session is", async () => {
+      const orgId = owner.user.active_organization_id ?? 0;
+      await fixture.ctx.repos.organizations.update(orgId, { require_two_factor: true });
+      try {
+        const proxied = fixture.client();
+        assert.equal((await proxied.get('/api/users/', as(member.email))).status, 200, 'the proxy signed them in, with its own factors');
+        const web = fixture.client();
+        assert.equal((await web.login(member.email, member.password)).status, 302);
+        assert.equal(assertError(await web.get('/api/users/'), 403).code, 'two_factor.enrolment_required');
+      } finally {
+        await fixture.ctx.repos.organizations.update(orgId, { require_two_factor: false });
+      }
+    });
+
     test('an e-mail with no account stays anonymous (no account is made); a deactivated member is told so', async () => {
       const c = fixture.client();
       assertError(await c.get('/api/current-user/whoami', as('stranger@example.com')), 401);
