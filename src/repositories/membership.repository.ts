@@ -40,6 +40,11 @@ export interface MemberWithUser {
   user: UserRow;
 }
 
+/** Whether the filter reads the users' columns (a search, an activity range), not the memberships index alone. */
+export function filtersOnUsers(filter: MemberFilter): boolean {
+  return filter.search !== undefined || filter.lastActivityFrom !== undefined || filter.lastActivityTo !== undefined;
+}
+
 /** A member list row: the user's columns and the membership's, prefixed `m_`. */
 type MemberListRow = UserRow & {
   m_id: number;
@@ -250,8 +255,7 @@ export class MembershipRepository {
 
   /** How many members match; without a filter on the users' columns only the memberships index is read. */
   async countMembers(organizationId: number, filter: MemberFilter = {}): Promise<number> {
-    const onUsers = filter.search !== undefined || filter.lastActivityFrom !== undefined || filter.lastActivityTo !== undefined;
-    if (!onUsers) {
+    if (!filtersOnUsers(filter)) {
       let query = this.db.selectFrom('organization_members as m').where('m.organization_id', '=', organizationId);
       if (filter.roles?.length) query = query.where('m.role', 'in', [...filter.roles]);
       if (filter.deleted !== undefined) query = query.where('m.deleted_at', filter.deleted ? 'is not' : 'is', null);
@@ -274,15 +278,17 @@ export class MembershipRepository {
 
   /**
    * One page and how many members match in all, in one pass: a search must visit every candidate to count them and
-   * again to sort them, and this visits them once. Past the last match there is no row to carry the total: undefined.
-   * Undefined as a whole where the database reads a page faster on its own (`MemberSearch.countWithPage`).
+   * again to sort them, and this visits them once. Undefined where the database reads a page faster on its own
+   * (`MemberSearch.countWithPage`), and past the last match, where no row carries the total.
    */
-  async listMembersCounted(query: MemberListQuery): Promise<{ rows: MemberWithUser[]; total: number | undefined } | undefined> {
+  async listMembersCounted(query: MemberListQuery): Promise<{ rows: MemberWithUser[]; total: number } | undefined> {
     if (!this.memberSearch.countWithPage) return undefined;
     const rows = await this.#page({ ...query, fromEnd: false })
       .select(sql<number>`count(*) over ()`.as('matches'))
       .execute();
-    return { rows: rows.map(({ matches: _matches, ...row }) => memberWithUser(row)), total: rows[0] === undefined ? undefined : Number(rows[0].matches) };
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    return { rows: rows.map(({ matches: _matches, ...row }) => memberWithUser(row)), total: Number(first.matches) };
   }
 
   #page(query: MemberListQuery) {

@@ -11,9 +11,16 @@ export class SessionRepository {
     private readonly changed: ChangeSink = () => undefined,
   ) {}
 
-  /** Ends every web session of a user; returns how many there were. */
-  async deleteForUser(userId: number): Promise<number> {
-    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  /**
+   * Ends every web session of a user but the one of `keepIdHash` (none kept without it), and every login of theirs
+   * still waiting for its second factor: whatever ends their sessions (a new password, signing out elsewhere, a
+   * deletion) must not leave a half-made one to finish. Returns how many sessions ended.
+   */
+  async deleteForUser(userId: number, keepIdHash?: string): Promise<number> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepIdHash !== undefined) query = query.where('id_hash', '!=', keepIdHash);
+    const result = await query.executeTakeFirst();
+    await this.db.deleteFrom('two_factor_challenges').where('user_id', '=', userId).execute();
     this.changed(userTag(userId));
     return Number(result.numDeletedRows);
   }
@@ -38,15 +45,6 @@ export class SessionRepository {
   /** One of the user's sessions by the id its owner sees. */
   findByPublicId(userId: number, publicId: string): Promise<SessionRow | undefined> {
     return this.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).where('public_id', '=', publicId).executeTakeFirst();
-  }
-
-  /** Ends every web session of a user but one (none kept when `keepIdHash` is undefined); returns how many ended. */
-  async deleteForUserExcept(userId: number, keepIdHash: string | undefined): Promise<number> {
-    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
-    if (keepIdHash !== undefined) query = query.where('id_hash', '!=', keepIdHash);
-    const result = await query.executeTakeFirst();
-    this.changed(userTag(userId));
-    return Number(result.numDeletedRows);
   }
 
   async delete(idHash: string): Promise<void> {

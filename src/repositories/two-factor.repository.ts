@@ -63,11 +63,6 @@ export class TwoFactorRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Ends the user's pending logins (each proved a password that has just changed). */
-  async deleteChallengesForUser(userId: number): Promise<void> {
-    await this.db.deleteFrom('two_factor_challenges').where('user_id', '=', userId).execute();
-  }
-
   /** Replaces every recovery code of the user with these hashes. */
   async replaceRecoveryCodes(userId: number, hashes: readonly string[], at: string): Promise<void> {
     await this.db.deleteFrom('two_factor_recovery_codes').where('user_id', '=', userId).execute();

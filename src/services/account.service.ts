@@ -98,8 +98,6 @@ export class AccountService {
     return this.deps.uow.run(ctx, async (tx) => {
       await tx.repos.users.update(userId, { password: hash });
       const ended = await tx.repos.sessions.deleteForUser(userId);
-      // A login waiting for its second factor proved the old password: it ends with the sessions.
-      await tx.repos.twoFactor.deleteChallengesForUser(userId);
       // Your own change, or someone resetting it for you (the CLI, later the recovery link).
       const action = ctx.principal?.id === userId ? 'user.password_changed' : 'user.password_reset';
       await tx.record({ action, target: { type: 'user', id: userId }, organizationId: user.active_organization_id, details: { sessions_ended: ended } });

@@ -1,7 +1,7 @@
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import type { MemberFilter, MemberListQuery, MemberOrderColumn, MemberWithUser } from '#src/repositories/membership.repository.js';
+import { filtersOnUsers, type MemberFilter, type MemberListQuery, type MemberOrderColumn, type MemberWithUser } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
 import { allowedActions, type MemberAction } from '#src/policies/target-rules.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -135,11 +135,10 @@ export class MembershipService {
    * that does not apply, or when the page is past the last match, which has no row to carry the count.
    */
   async #countedPage(query: Omit<MemberListQuery, 'limit' | 'offset'>, request: PageRequest): Promise<{ window: PageWindow; rows: MemberWithUser[] } | undefined> {
-    const onUsers = query.search !== undefined || query.lastActivityFrom !== undefined || query.lastActivityTo !== undefined;
-    if (!onUsers || request.page === 'last' || request.pageSize > MEMBER_CHUNK_SIZE) return undefined;
+    if (!filtersOnUsers(query) || request.page === 'last' || request.pageSize > MEMBER_CHUNK_SIZE) return undefined;
     const offset = (request.page - 1) * request.pageSize;
     const counted = await this.deps.repos.memberships.listMembersCounted({ ...query, limit: request.pageSize, offset });
-    return counted?.total === undefined ? undefined : { window: resolvePage(counted.total, request, 'empty'), rows: counted.rows };
+    return counted && { window: resolvePage(counted.total, request, 'empty'), rows: counted.rows };
   }
 
   /**
@@ -148,7 +147,7 @@ export class MembershipService {
    */
   #count(organizationId: number, filter: MemberFilter): Promise<number> {
     const count = () => this.deps.repos.memberships.countMembers(organizationId, filter);
-    if (filter.search !== undefined || filter.lastActivityFrom !== undefined || filter.lastActivityTo !== undefined || filter.userIds !== undefined) return count();
+    if (filtersOnUsers(filter) || filter.userIds !== undefined) return count();
     const key = `${[...(filter.roles ?? [])].sort().join(',')}|${String(filter.deleted)}`;
     return this.deps.reads.memberCount(organizationId, key, count);
   }

@@ -45,7 +45,6 @@ export class PasswordChangeService {
     return this.deps.uow.run(ctx, async (tx) => {
       await tx.repos.users.update(user.id, { password: hash });
       const ended = await sessions.endOthers(tx, user.id, currentCookie);
-      await tx.repos.twoFactor.deleteChallengesForUser(user.id);
       await tx.record({ action: 'user.password_changed', target: { type: 'user', id: user.id }, details: { signed_out_elsewhere: ended } });
       return ended;
     });

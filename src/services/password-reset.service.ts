@@ -108,7 +108,6 @@ export class PasswordResetService {
       await tx.repos.users.update(user.id, { password: hash });
       await tx.repos.passwordResets.useAllOf(user.id, at);
       const ended = await tx.repos.sessions.deleteForUser(user.id);
-      await tx.repos.twoFactor.deleteChallengesForUser(user.id);
       await tx.record({
         action: 'user.password_reset',
         actor: { id: user.id, email: user.email },

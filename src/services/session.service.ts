@@ -155,7 +155,7 @@ export class SessionService {
 
   /** Step: ends every session of the user except the one of `keepCookie`; returns how many ended. */
   endOthers(tx: Tx, userId: number, keepCookie: string | undefined): Promise<number> {
-    return tx.repos.sessions.deleteForUserExcept(userId, keepCookie ? hashId(keepCookie) : undefined);
+    return tx.repos.sessions.deleteForUser(userId, keepCookie ? hashId(keepCookie) : undefined);
   }
 
   /** Step: ends one session (logout). */
