@@ -30,6 +30,7 @@ import { twoFactorPagesRoutes } from '#src/http/routes/two-factor-pages.routes.j
 import { twoFactorRoutes } from '#src/http/routes/two-factor.routes.js';
 import { userRoutes } from '#src/http/routes/user.routes.js';
 import { webPagesRoutes } from '#src/http/routes/web-pages.routes.js';
+import { endUnusedSocketsOnClose } from '#src/http/unused-sockets.js';
 
 const PINO_LEVELS: Record<LogLevel, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
 
@@ -65,6 +66,7 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
     },
   });
   app.decorate('ctx', ctx);
+  endUnusedSocketsOnClose(app);
   // A server keeps the hot reads cached, kept current by the database's change feed.
   await ctx.startCaching();
   // Every route declares who may call it; one that does not is a bug caught at start-up (and by a test). Checked once

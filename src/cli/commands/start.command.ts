@@ -40,6 +40,8 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const port = await findFreePort(wanted, internalHost);
   if (port !== wanted) process.stdout.write(busyPortWarning(wanted, port));
   const app = await createApp(ctx);
+  // Before the ready line: a supervisor may stop the server the moment it reads it.
+  closeOnSignals(app, () => ctx.close());
   await app.listen({ port, host: internalHost });
   const url = host || `http://localhost:${port}`;
   process.stdout.write(`Label Studio accounts server is running at ${url} (listening on ${internalHost}:${port}). Quit with CTRL+C.\n`);
@@ -60,6 +62,5 @@ export async function startCommand(options: StartOptions): Promise<number> {
   };
   purge();
   setInterval(purge, 3_600_000).unref();
-  closeOnSignals(app, () => ctx.close());
   return new Promise<number>(() => undefined);
 }
