@@ -1,4 +1,9 @@
-import { generate, generateSecret, generateURI, verify } from 'otplib';
+/** otplib (with its hash and base32 libraries) loads on first use: most commands and requests never need it. */
+let otplib: Promise<typeof import('otplib')> | undefined;
+function loadOtplib(): Promise<typeof import('otplib')> {
+  otplib ??= import('otplib');
+  return otplib;
+}
 
 /** RFC 6238 as every authenticator app reads it: HMAC-SHA-1, 6 digits, 30-second steps. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -6,13 +11,13 @@ export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_WINDOW_STEPS = 1;
 
 /** A new 160-bit secret (RFC 4226's recommended length), base32 as authenticator apps take it. */
-export function newTotpSecret(): string {
-  return generateSecret({ length: 20 });
+export async function newTotpSecret(): Promise<string> {
+  return (await loadOtplib()).generateSecret({ length: 20 });
 }
 
 /** The `otpauth://totp/…` URI an authenticator app reads from the QR code. */
-export function totpUri(secret: string, issuer: string, account: string): string {
-  return generateURI({ issuer, label: account, secret, period: TOTP_PERIOD_SECONDS });
+export async function totpUri(secret: string, issuer: string, account: string): Promise<string> {
+  return (await loadOtplib()).generateURI({ issuer, label: account, secret, period: TOTP_PERIOD_SECONDS });
 }
 
 /** The step a time falls in (RFC 6238's T). */
@@ -31,7 +36,7 @@ export function normalizeTotpCode(input: string): string | undefined {
  * replay protection records; the comparison itself is otplib's (constant time).
  */
 export async function matchTotp(secret: string, code: string, at: Date): Promise<number | undefined> {
-  const result = await verify({
+  const result = await (await loadOtplib()).verify({
     secret,
     token: code,
     epoch: Math.floor(at.getTime() / 1000),
@@ -43,6 +48,6 @@ export async function matchTotp(secret: string, code: string, at: Date): Promise
 }
 
 /** The code for a time (the CLI and tests compute what an authenticator app would show). */
-export function totpCode(secret: string, at: Date): Promise<string> {
-  return generate({ secret, epoch: Math.floor(at.getTime() / 1000), period: TOTP_PERIOD_SECONDS });
+export async function totpCode(secret: string, at: Date): Promise<string> {
+  return (await loadOtplib()).generate({ secret, epoch: Math.floor(at.getTime() / 1000), period: TOTP_PERIOD_SECONDS });
 }

@@ -75,11 +75,11 @@ export class TwoFactorService {
     const user = sessionUser(ctx);
     const existing = await this.deps.repos.twoFactor.find(user.id);
     if (existing?.enabled_at != null) throw alreadyEnabled();
-    const secret = newTotpSecret();
+    const secret = await newTotpSecret();
     const sealed = this.deps.secrets.twoFactor.encrypt(secret);
     // Nothing is on yet, so nothing to log: the activity log records the confirmation.
     await this.deps.uow.run(ctx, (tx) => tx.repos.twoFactor.savePending(user.id, sealed, nowIso(this.deps.clock)));
-    return { secret, uri: totpUri(secret, TOTP_ISSUER, user.email) };
+    return { secret, uri: await totpUri(secret, TOTP_ISSUER, user.email) };
   }
 
   /** Confirms enrolment with a code from the app; answers the recovery codes, shown this once. */
