@@ -1,9 +1,5 @@
 /** otplib (with its hash and base32 libraries) loads on first use: most commands and requests never need it. */
-let otplib: Promise<typeof import('otplib')> | undefined;
-function loadOtplib(): Promise<typeof import('otplib')> {
-  otplib ??= import('otplib');
-  return otplib;
-}
+const otplib = (): Promise<typeof import('otplib')> => import('otplib');
 
 /** RFC 6238 as every authenticator app reads it: HMAC-SHA-1, 6 digits, 30-second steps. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -12,12 +8,12 @@ export const TOTP_WINDOW_STEPS = 1;
 
 /** A new 160-bit secret (RFC 4226's recommended length), base32 as authenticator apps take it. */
 export async function newTotpSecret(): Promise<string> {
-  return (await loadOtplib()).generateSecret({ length: 20 });
+  return (await otplib()).generateSecret({ length: 20 });
 }
 
 /** The `otpauth://totp/…` URI an authenticator app reads from the QR code. */
 export async function totpUri(secret: string, issuer: string, account: string): Promise<string> {
-  return (await loadOtplib()).generateURI({ issuer, label: account, secret, period: TOTP_PERIOD_SECONDS });
+  return (await otplib()).generateURI({ issuer, label: account, secret, period: TOTP_PERIOD_SECONDS });
 }
 
 /** The step a time falls in (RFC 6238's T). */
@@ -36,7 +32,7 @@ export function normalizeTotpCode(input: string): string | undefined {
  * replay protection records; the comparison itself is otplib's (constant time).
  */
 export async function matchTotp(secret: string, code: string, at: Date): Promise<number | undefined> {
-  const result = await (await loadOtplib()).verify({
+  const result = await (await otplib()).verify({
     secret,
     token: code,
     epoch: Math.floor(at.getTime() / 1000),
@@ -49,5 +45,5 @@ export async function matchTotp(secret: string, code: string, at: Date): Promise
 
 /** The code for a time (the CLI and tests compute what an authenticator app would show). */
 export async function totpCode(secret: string, at: Date): Promise<string> {
-  return (await loadOtplib()).generate({ secret, epoch: Math.floor(at.getTime() / 1000), period: TOTP_PERIOD_SECONDS });
+  return (await otplib()).generate({ secret, epoch: Math.floor(at.getTime() / 1000), period: TOTP_PERIOD_SECONDS });
 }

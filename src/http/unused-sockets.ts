@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
@@ -12,7 +13,7 @@ export function endUnusedSocketsOnClose(app: FastifyInstance): void {
     unused.add(socket);
     socket.once('close', () => unused.delete(socket));
   });
-  app.server.on('request', (request: { socket: Socket }) => {
+  app.server.on('request', (request: IncomingMessage) => {
     unused.delete(request.socket);
   });
   app.addHook('preClose', (done) => {
