@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { nowIso } from '#src/clock.js';
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';

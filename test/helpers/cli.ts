@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built `label-studio` binary, run as a user would. */
-export const CLI_PATH = fileURLToPath(new URL('../../../bin/label-studio.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../../bin/label-studio.cjs', import.meta.url));
 
 export interface CliResult {
   status: number | null;
