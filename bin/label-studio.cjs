@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
+const { isAscii } = require('node:buffer');
 
 const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
 const stat = fs.statSync(bundle);
@@ -19,7 +20,10 @@ try {
 } catch {
   // No cache yet: this run compiles from source and writes one.
 }
-const script = new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+// The build writes ASCII only, which reads as Latin-1 at a third of the cost of decoding UTF-8.
+const bytes = fs.readFileSync(bundle);
+const source = isAscii(bytes) ? bytes.latin1Slice() : bytes.utf8Slice();
+const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
 const bundleModule = { exports: {} };
 script.runInThisContext().call(bundleModule.exports, bundleModule.exports, createRequire(bundle), bundleModule, bundle, path.dirname(bundle));
 

@@ -48,6 +48,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  charset: 'ascii',
+  minifyWhitespace: true,
   external,
   // Our modules find package.json and the web app from their own URL; in the bundle that is the bundle's URL.
   define: { 'import.meta.url': '__bundleUrl' },

@@ -26,6 +26,6 @@ export const AUTH_STYLES_VERSION = createHash('sha256').update(AUTH_STYLES).dige
 export function authLayout(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex, nofollow"><title>${title} · Label Studio</title><link rel="stylesheet" href="${AUTH_STYLES_PATH}?v=${AUTH_STYLES_VERSION}"></head>
+<meta name="robots" content="noindex, nofollow"><title>${title} &middot; Label Studio</title><link rel="stylesheet" href="${AUTH_STYLES_PATH}?v=${AUTH_STYLES_VERSION}"></head>
 <body><main><div class="brand" aria-hidden="true"><span>LS</span>Label Studio</div>${body}</main></body></html>`.value;
 }

@@ -96,7 +96,7 @@ export function resetInvalidPage(message: string): string {
   return page(
     'Link not valid',
     html`<div class="form-error" role="alert">${message}</div>
-<p class="switch"><a href="${PASSWORD_RESET_PATHS.request}">Ask for a new link</a> · <a href="${LOGIN_PATH}">Log in</a></p>`,
+<p class="switch"><a href="${PASSWORD_RESET_PATHS.request}">Ask for a new link</a> &middot; <a href="${LOGIN_PATH}">Log in</a></p>`,
   );
 }
 
