@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,8 +16,23 @@ export function skipReason(kind: DatabaseKind): string | false {
   return 'PostgreSQL not available: run through `npm test` (starts a cluster) or set TEST_DATABASE_URL';
 }
 
+const madeDirs: string[] = [];
+
+/** A new directory under the system's temporary one, removed when this process exits (a full run makes hundreds). */
 export function tempDir(prefix = 'lsa-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (madeDirs.push(dir) === 1) {
+    process.on('exit', () => {
+      for (const made of madeDirs) {
+        try {
+          rmSync(made, { recursive: true, force: true, maxRetries: 2 });
+        } catch {
+          // A directory a child process still holds stays behind; the run's result is what matters here.
+        }
+      }
+    });
+  }
+  return dir;
 }
 
 /** A fresh, empty database of the given kind: a new SQLite file, or a new database in the test cluster. */
