@@ -11,7 +11,13 @@ const { createRequire, wrap } = require('node:module');
 const { isAscii } = require('node:buffer');
 
 const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
-const stat = fs.statSync(bundle);
+let stat;
+try {
+  stat = fs.statSync(bundle);
+} catch {
+  process.stderr.write(`label-studio: ${bundle} is missing: build the CLI first with \`npm run build\` (see README, Set up)\n`);
+  process.exit(1);
+}
 const cacheFile = `${bundle}.${stat.size}-${Math.trunc(stat.mtimeMs)}.v8-cache`;
 
 let cachedData;

@@ -108,8 +108,8 @@ export async function whoamiDuringLogins(server: Target, fixture: Fixture, secon
   return { calm, duringLogins: during, logins: await loginRun };
 }
 
-/** Wall time of `label-studio user` and of `node -e 0`, interleaved, medians of `runs`. */
-export function cliStartup(fixture: Fixture, runs: number): { nodeMs: number; userMs: number } {
+/** Wall time of `label-studio user` (the owner, in this data directory) and of `node -e 0`, interleaved, medians of `runs`. */
+export function cliStartup(fixture: Pick<Fixture, 'dataDir' | 'env'>, runs: number): { nodeMs: number; userMs: number } {
   const time = (args: string[], env?: Record<string, string>) => {
     const started = performance.now();
     const result = spawnSync(process.execPath, args, { env: env ? { ...cleanEnv(), ...env } : undefined, stdio: 'pipe' });

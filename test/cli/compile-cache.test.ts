@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CLI_PATH, cleanEnv } from '../helpers/cli.js';
+import { tempDir } from '../helpers/databases.js';
 
 const root = dirname(dirname(CLI_PATH));
 
 /** A copy of the built CLI without its code cache: the binary, the bundle, package.json and the packages. */
 function copyOfTheCli(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lsa-compile-cache-'));
+  const dir = tempDir('lsa-compile-cache-');
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
   copyFileSync(CLI_PATH, join(dir, 'bin', 'label-studio.cjs'));
@@ -27,14 +27,8 @@ function version(dir: string): { status: number | null; stdout: string; stderr: 
 const caches = (dir: string): string[] => readdirSync(join(dir, 'dist', 'bundle')).filter((name) => name.endsWith('.v8-cache'));
 
 describe('the CLI code cache', () => {
-  const dirs: string[] = [];
-  after(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-
   test('the first run writes a cache; a bundle changed to the same length is never run from the old cache', () => {
     const dir = copyOfTheCli();
-    dirs.push(dir);
     const first = version(dir);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Label Studio version: /);
@@ -52,7 +46,6 @@ describe('the CLI code cache', () => {
 
   test('a damaged cache is refused by V8 and replaced; the command still runs', () => {
     const dir = copyOfTheCli();
-    dirs.push(dir);
     assert.equal(version(dir).status, 0);
     const [cache] = caches(dir);
     assert.ok(cache);
@@ -61,5 +54,14 @@ describe('the CLI code cache', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /Label Studio version: /);
     assert.notDeepEqual(readFileSync(join(dir, 'dist', 'bundle', cache)), Buffer.alloc(4096, 7));
+  });
+
+  test('without a built bundle the binary says to build it, instead of a stack trace', () => {
+    const dir = copyOfTheCli();
+    rmSync(join(dir, 'dist'), { recursive: true });
+    const run = version(dir);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /cli\.cjs is missing: build the CLI first with `npm run build`/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 });
