@@ -25,6 +25,23 @@ export function latency(server: Target, paths: string[], ownerToken: string, amo
 }
 
 /**
+ * Milliseconds of each search's first request after a change that drops every remembered search (a member renames
+ * themselves just before): what a search costs when nothing of it is remembered. The renamer is not the owner, whose
+ * `last_activity` the activity row measures.
+ */
+export async function searchesAfterRename(server: Target, paths: string[], ownerToken: string, renamerToken: string): Promise<number[]> {
+  const renamer = tokenHeader(renamerToken);
+  const me = JSON.parse((await fetchTimed(`${server.base}/api/current-user/whoami`, renamer)).body) as { id: number };
+  const out: number[] = [];
+  for (const [index, path] of paths.entries()) {
+    const renamed = await fetchTimed(`${server.base}/api/users/${me.id}/`, { ...renamer, 'content-type': 'application/json' }, 'PATCH', JSON.stringify({ first_name: `Renamed ${index}` }));
+    if (renamed.status !== 200) throw new Error(`a member renaming themselves answered ${renamed.status}: ${renamed.body}`);
+    out.push((await fetchTimed(`${server.base}${path}`, tokenHeader(ownerToken))).ms);
+  }
+  return out;
+}
+
+/**
  * Runs one GET in a process of its own and reports its status, time, size and (unless only counted) how many items its
  * JSON holds: reading tens of megabytes in the bench's own process would delay the probe's clock, not the server.
  */

@@ -1,6 +1,6 @@
 import type { PermissionOverrideRow } from '#src/repositories/organization-permission.repository.js';
 import type { Repositories } from '#src/repositories/index.js';
-import { orgTag, userTag, type ReadCache } from '#src/repositories/read-cache.js';
+import { orgTag, USER_PROFILES_TAG, userTag, type ReadCache } from '#src/repositories/read-cache.js';
 import type { SessionPolicyRow } from '#src/repositories/session-policy.repository.js';
 import type { SessionRow } from '#src/repositories/session.repository.js';
 import type { MembershipRow, OrganizationRow, UserRow } from '#src/storage/schema.js';
@@ -12,10 +12,15 @@ import type { MembershipRow, OrganizationRow, UserRow } from '#src/storage/schem
  * change feed has delivered. Values are shared: callers must not change them.
  */
 export class CachedReads {
+  /** Remembered searches: few (each holds up to a list of ids) and kept longer, as tags drop them when they change. */
+  readonly #searches: ReadCache;
+
   constructor(
     private readonly repos: Repositories,
     readonly cache: ReadCache,
-  ) {}
+  ) {
+    this.#searches = cache.partition({ maxEntries: 32, ttlMs: 5 * 60_000 });
+  }
 
   user(id: number): Promise<UserRow | undefined> {
     return this.cache.get(`user:${id}`, () => this.repos.users.findById(id), () => [userTag(id)]);
@@ -63,6 +68,14 @@ export class CachedReads {
       async () => ({ policy: (await this.repos.sessionPolicies.find(organizationId)) ?? null }),
       () => [orgTag(organizationId)],
     );
+  }
+
+  /**
+   * A member search's matches, user ids in the list's order (null: too many to keep), until a membership of the
+   * organization or any user's searched columns change. `searchKey` names the term, the other filters and the order.
+   */
+  memberSearch(organizationId: number, searchKey: string, load: () => Promise<Uint32Array | null>): Promise<{ ids: Uint32Array | null }> {
+    return this.#searches.get(`member-search:${organizationId}:${searchKey}`, async () => ({ ids: await load() }), () => [orgTag(organizationId), USER_PROFILES_TAG]);
   }
 
   /** A member count of the organization: `filterKey` names the filter, which must read only membership columns. */

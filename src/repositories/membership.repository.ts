@@ -240,7 +240,8 @@ export class MembershipRepository {
     if (search) {
       const pattern = likePattern(search);
       const candidates = this.memberSearch.candidates(search);
-      if (candidates) query = query.where('u.id', 'in', candidates);
+      // A list of users is short: checking each costs less than asking the index.
+      if (candidates && !filter.userIds) query = query.where('u.id', 'in', candidates);
       // The exact test on every candidate: the same matches whichever index found them.
       query = query.where('m.deleted_at', 'is', null).where((eb) =>
         eb.or(
@@ -289,6 +290,17 @@ export class MembershipRepository {
     const first = rows[0];
     if (first === undefined) return undefined;
     return { rows: rows.map(({ matches: _matches, ...row }) => memberWithUser(row)), total: Number(first.matches) };
+  }
+
+  /**
+   * The user ids of every member that matches, in the list's order, or undefined when more than `cap` match. One
+   * narrow pass (ids only): what a remembered search keeps, so its pages and count cost no second visit.
+   */
+  async matchingUserIds(query: Omit<MemberListQuery, 'limit' | 'offset' | 'after' | 'fromEnd'>, cap: number): Promise<number[] | undefined> {
+    let select = this.filtered(query.organizationId, query).select('u.id');
+    for (const { key, descending } of sortKeys(query.order.column, query.order.descending)) select = select.orderBy(key, descending ? 'desc' : 'asc');
+    const rows = await select.limit(cap + 1).execute();
+    return rows.length > cap ? undefined : rows.map((row) => row.id);
   }
 
   #page(query: MemberListQuery) {

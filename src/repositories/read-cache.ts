@@ -6,6 +6,8 @@
 export const userTag = (id: number): string => `user:${id}`;
 export const orgTag = (id: number): string => `org:${id}`;
 export const ALL_TAGS = '*';
+/** Any user's searched or sorted columns (names, e-mail, username, date joined): what a remembered search read. */
+export const USER_PROFILES_TAG = 'user-profiles';
 
 /** Receives the tags a write touched: the unit of work collects them (repositories call it from their write methods). */
 export type ChangeSink = (...tags: string[]) => void;
@@ -41,6 +43,7 @@ export class ReadCache {
   readonly #ttlMs: number;
   /** Moves on every invalidation: a read begun before it may hold old data and is not stored. */
   #generation = 0;
+  readonly #partitions: ReadCache[] = [];
 
   constructor(
     private readonly guard: CacheGuard,
@@ -64,10 +67,22 @@ export class ReadCache {
     return value;
   }
 
+  /**
+   * A cache of its own size and lifetime, for a few large values (remembered searches) that must not crowd out the
+   * many small ones, dropped by the same tags: whatever invalidates this cache invalidates the partition.
+   */
+  partition(options: ReadCacheOptions): ReadCache {
+    const partition = new ReadCache(this.guard, options);
+    this.#partitions.push(partition);
+    return partition;
+  }
+
   /** Drops every value read from what these tags name (`*`: everything). */
   invalidate(tags: Iterable<string>): void {
     this.#generation += 1;
-    for (const tag of tags) {
+    const named = [...tags];
+    for (const partition of this.#partitions) partition.invalidate(named);
+    for (const tag of named) {
       if (tag === ALL_TAGS) {
         this.clear();
         return;
@@ -77,6 +92,7 @@ export class ReadCache {
   }
 
   clear(): void {
+    for (const partition of this.#partitions) partition.clear();
     this.#generation += 1;
     this.#entries.clear();
     this.#byTag.clear();

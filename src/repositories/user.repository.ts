@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ALL_TAGS, userTag, type ChangeSink } from '#src/repositories/read-cache.js';
+import { ALL_TAGS, USER_PROFILES_TAG, userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 import { chunksOf } from '#src/repositories/chunks.js';
 import { USER_COLUMNS, type Database, type NewUser, type UserRow, type UserUpdate } from '#src/storage/schema.js';
 
@@ -8,6 +8,9 @@ export interface Credentials {
   id: number;
   password: string;
 }
+
+/** Columns a member search matches or sorts by: changing one may change any remembered search. */
+const SEARCHED_COLUMNS = ['username', 'email', 'first_name', 'last_name', 'date_joined'] as const;
 
 /** SQL for the users table. E-mails arrive normalised; lookups use the lower(email) index. The hash is never in a UserRow. */
 export class UserRepository {
@@ -84,7 +87,8 @@ export class UserRepository {
 
   async update(id: number, changes: UserUpdate): Promise<void> {
     await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
-    this.changed(userTag(id));
+    const searched = SEARCHED_COLUMNS.some((column) => changes[column] !== undefined);
+    this.changed(...(searched ? [userTag(id), USER_PROFILES_TAG] : [userTag(id)]));
   }
 
   /** True when the user created an organization (its owner); Label Studio never hard-deletes those. */

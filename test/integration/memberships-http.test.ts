@@ -114,6 +114,30 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(bare.annotations_count, 3);
     });
 
+    test('a search asked again answers what changed since: a member renamed, one added, one removed, on every page', async () => {
+      const { owner, orgId } = await ownOrganization(server.ctx, 'a-searcher');
+      const members: TestUser[] = [];
+      for (let i = 1; i <= 6; i += 1) members.push(await buildMember(server.ctx, orgId, { email: `s-${i}@example.com`, firstName: i <= 3 ? 'Quill' : 'Other' }));
+      const base = `/api/organizations/${orgId}/memberships`;
+      const names = async (query: string) => {
+        const page = (await http.get(`${base}?search=quill&${query}`, as(owner))).body as Page;
+        return { count: page.count, emails: page.results.map((m) => m.user.email) };
+      };
+      assert.deepEqual(await names('page_size=2'), { count: 3, emails: ['s-1@example.com', 's-2@example.com'] });
+      assert.deepEqual(await names('page_size=2&page=2'), { count: 3, emails: ['s-3@example.com'] });
+      // Renamed into the search (through the API), and out of it.
+      const [first, , , fourth] = members;
+      assert.equal((await http.patch(`/api/users/${fourth?.user.id}/`, { ...as(fourth as TestUser), json: { last_name: 'Quilling' } })).status, 200);
+      assert.equal((await http.patch(`/api/users/${first?.user.id}/`, { ...as(first as TestUser), json: { first_name: 'Ink' } })).status, 200);
+      assert.deepEqual(await names('page_size=2&page=2'), { count: 3, emails: ['s-4@example.com'] });
+      // A new member who matches, and a removed one.
+      await buildMember(server.ctx, orgId, { email: 's-0@example.com', firstName: 'Quillon' });
+      assert.equal((await http.delete(`${base}/${members[1]?.user.id}/`, as(owner))).status, 204);
+      assert.deepEqual(await names('page_size=-1'), { count: 3, emails: ['s-0@example.com', 's-3@example.com', 's-4@example.com'] });
+      assert.deepEqual(await names('page_size=-1&ordering=-email'), { count: 3, emails: ['s-4@example.com', 's-3@example.com', 's-0@example.com'] });
+      assert.deepEqual(await names('page=last&page_size=2'), { count: 3, emails: ['s-4@example.com'] });
+    });
+
     test('pagination: 20 by default, page 2, page_size=-1, links, past the end an empty page; search and ordering', async () => {
       const { owner, orgId } = await ownOrganization(server.ctx, 'a-pager');
       for (let i = 1; i <= 24; i += 1) await buildMember(server.ctx, orgId, { email: `p-${String(i).padStart(2, '0')}@example.com`, firstName: i === 7 ? 'Zed' : '' });

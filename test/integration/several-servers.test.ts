@@ -151,6 +151,13 @@ for (const kind of DATABASE_KINDS) {
         await refusedWithin('session after a new password, on A', changedAt, async () => (await againOnA.get('/api/current-user/whoami')).status, 401);
         await refusedWithin('session after a new password, on B', changedAt, async () => (await again.get('/api/current-user/whoami')).status, 401);
 
+        // A member renamed on A turns up in a search B remembered, within a second.
+        const searchOnB = async () => ((await onB.get(`/api/organizations/${orgId}/memberships?search=zebrafinch`, { headers: owner })).body as { count: number }).count;
+        assert.equal(await searchOnB(), 0);
+        const renamed = await onA.patch(`/api/users/${memberId}/`, { headers: owner, json: { first_name: 'Zebrafinch' } });
+        assert.equal(renamed.status, 200, renamed.text);
+        await refusedWithin('a rename, in a search on B', performance.now(), searchOnB, 1);
+
         // An avatar uploaded through A is served by B.
         const png = gradientPng(16, 16);
         const form = new FormData();
