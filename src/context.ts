@@ -186,6 +186,7 @@ export async function createContext(config: AppConfig, options: ContextOptions =
     repos,
     uow: createUnitOfWork(database.db, database, logger, clock, cache),
     reads,
+    streamChunkRows: database.streamChunkRows,
     actors: new ActorResolver(reads),
     clock,
     config,

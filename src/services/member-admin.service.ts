@@ -13,14 +13,6 @@ import type { ServiceDeps } from '#src/services/service-deps.js';
 import type { Tx } from '#src/services/unit-of-work.js';
 import type { MembershipRow, RoleCode, UserRow } from '#src/storage/schema.js';
 
-/**
- * Users read and sent at a time by the unpaginated `GET /api/users/`: each chunk holds the event loop while it is read
- * and written, so smaller chunks keep other requests' waits short. Measured at 100,000 users on a 2-core Xeon, worst
- * wait of a whoami meanwhile (median of 8 downloads): SQLite 13 ms at 250, 8 ms at 100, in the same time; PostgreSQL
- * 15 ms at 250, 10 ms at 100, with the download ~1.5× longer (one round trip per chunk).
- */
-const DIRECTORY_CHUNK_SIZE = 100;
-
 /** POST /api/users/. */
 export interface NewMemberInput {
   email: string;
@@ -64,10 +56,10 @@ export class MemberAdminService {
     const { userDirectory } = this.deps.repos;
     let after = 0;
     for (;;) {
-      const chunk = await userDirectory.listAfter(ctx.actor.organizationId, after, DIRECTORY_CHUNK_SIZE);
+      const chunk = await userDirectory.listAfter(ctx.actor.organizationId, after, this.deps.streamChunkRows);
       if (chunk.length > 0) yield chunk;
       const last = chunk[chunk.length - 1];
-      if (!last || chunk.length < DIRECTORY_CHUNK_SIZE) return;
+      if (!last || chunk.length < this.deps.streamChunkRows) return;
       after = last.user.id;
       await new Promise((resolve) => setImmediate(resolve));
     }

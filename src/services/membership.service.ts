@@ -10,14 +10,6 @@ import type { MembershipRow, UserRow } from '#src/storage/schema.js';
 /** Members read, completed and sent at a time: pages up to this size are one statement, larger ones are streamed. */
 export const MEMBER_CHUNK_SIZE = 500;
 
-/**
- * Members read and sent at a time when a page is streamed (everyone, or a page above MEMBER_CHUNK_SIZE): small, as each
- * chunk holds the event loop while it is completed and written. Measured at 100,000 members with their projects on a
- * 2-core Xeon, a whoami's worst wait meanwhile on SQLite: ~42 ms at 500, ~13 ms at 100 (p99 on PostgreSQL 14 → 5 ms),
- * for a download 1.8× (SQLite) to 2.2× (PostgreSQL) longer and a third less memory.
- */
-const STREAM_CHUNK_SIZE = 100;
-
 /** A search matching more members than this is not remembered (its ids would cost more memory than its visit). */
 export const REMEMBERED_SEARCH_MAX_MATCHES = 50_000;
 
@@ -92,9 +84,10 @@ export class MembershipService {
   }
 
   /**
-   * One page of members as chunks of at most MEMBER_CHUNK_SIZE, each read and completed (organizations, projects) on
-   * its own, so a page of 100,000 never sits in memory and never holds the event loop: the first chunk by position,
-   * the next ones by keyset (after the last member read). A page in the second half of the list is read from its end.
+   * One page of members: up to MEMBER_CHUNK_SIZE in one chunk, a larger one as chunks of the database's
+   * `streamChunkRows`, each read and completed (organizations, projects) on its own, so a page of 100,000 never sits in
+   * memory and never holds the event loop: the first chunk by position, the next ones by keyset (after the last member
+   * read). A page in the second half of the list is read from its end.
    */
   async listChunks(ctx: MemberContext, options: MemberListOptions): Promise<{ window: PageWindow; chunks: AsyncGenerator<MemberListEntry[]> }> {
     const { repos } = this.deps;
@@ -106,6 +99,7 @@ export class MembershipService {
     const organizationId = ctx.actor.organizationId;
     const query = { organizationId, ...filter, order };
     const complete = (rows: MemberWithUser[]) => this.#complete(ctx, rows, options.withProjects);
+    const { streamChunkRows } = this.deps;
     const matches = await this.#rememberedSearch(query);
     if (matches) {
       const window = resolvePage(matches.length, options.page, 'empty');
@@ -131,7 +125,7 @@ export class MembershipService {
         yield await complete(await repos.memberships.listMembers({ ...query, limit: total, offset, fromEnd }));
         return;
       }
-      let rows = await repos.memberships.listMembers({ ...query, limit: STREAM_CHUNK_SIZE, offset: window.offset });
+      let rows = await repos.memberships.listMembers({ ...query, limit: streamChunkRows, offset: window.offset });
       let served = 0;
       while (rows.length > 0) {
         served += rows.length;
@@ -140,7 +134,7 @@ export class MembershipService {
         if (served >= total || !last) return;
         // Let other requests run between chunks.
         await new Promise((resolve) => setImmediate(resolve));
-        rows = await repos.memberships.listMembers({ ...query, limit: Math.min(STREAM_CHUNK_SIZE, total - served), offset: 0, after: last });
+        rows = await repos.memberships.listMembers({ ...query, limit: Math.min(streamChunkRows, total - served), offset: 0, after: last });
       }
     }
     return { window, chunks: chunks() };
@@ -162,13 +156,13 @@ export class MembershipService {
     return ids ?? undefined;
   }
 
-  /** The members with these user ids, in this order, as chunks of at most MEMBER_CHUNK_SIZE (the filters checked again). */
+  /** The members with these user ids, in this order, in chunks as `listChunks` makes them (the filters checked again). */
   async *#membersByIds(
     query: Omit<MemberListQuery, 'limit' | 'offset'>,
     ids: Uint32Array,
     complete: (rows: MemberWithUser[]) => Promise<MemberListEntry[]>,
   ): AsyncGenerator<MemberListEntry[]> {
-    const size = ids.length > MEMBER_CHUNK_SIZE ? STREAM_CHUNK_SIZE : MEMBER_CHUNK_SIZE;
+    const size = ids.length > MEMBER_CHUNK_SIZE ? this.deps.streamChunkRows : MEMBER_CHUNK_SIZE;
     for (let start = 0; start < ids.length; start += size) {
       // Let other requests run between chunks.
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));

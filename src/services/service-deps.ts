@@ -38,6 +38,8 @@ export interface ServiceDeps {
   uow: UnitOfWork;
   /** The hot reads of every authenticated request, through the read cache (tagged; dropped by the writes they depend on). */
   reads: CachedReads;
+  /** Rows a streamed list reads and sends at a time (the database's `streamChunkRows`). */
+  streamChunkRows: number;
   /** Who a user is in an organization, and what the permission table lets them do there. */
   actors: ActorResolver;
   clock: Clock;

@@ -37,6 +37,11 @@ export interface DatabaseHandle {
   changes: ChangeFeed;
   /** How this database searches members best (see `MemberSearch`). */
   memberSearch: MemberSearch;
+  /**
+   * Rows a streamed list (everyone at once) reads, completes and sends at a time. SQLite reads on the event loop, so
+   * its chunks are small; a PostgreSQL read waits on the socket and costs a round trip, so its chunks are larger.
+   */
+  streamChunkRows: number;
   close(): Promise<void>;
 }
 
@@ -68,6 +73,7 @@ interface DialectParts {
   dialect: Dialect;
   changes: ChangeFeed;
   memberSearch: MemberSearch;
+  streamChunkRows: number;
   columnTypes: ColumnTypes;
   plugins: KyselyPlugin[];
   classifyError(error: unknown): DatabaseFault | undefined;
@@ -191,6 +197,9 @@ async function sqliteParts(file: string): Promise<DialectParts> {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
     changes: sqliteChangeFeed(database),
     memberSearch: { candidates: sqliteSearchCandidates, countWithPage: true },
+    // Measured at 100,000 users on a 2-core Xeon, a whoami's worst wait during GET /api/users/: 13 ms at 250, 8 ms at
+    // 100, the download as fast; with their projects (page_size=-1): 42 ms at 500, 13 ms at 100.
+    streamChunkRows: 100,
     columnTypes: {
       timestamp: 'text',
       boolean: 'integer',
@@ -224,6 +233,9 @@ async function postgresParts(url: string, poolSize: number): Promise<DialectPart
     dialect: new PostgresDialect({ pool }),
     changes: postgresChangeFeed(() => new pg.Client({ connectionString: url })),
     memberSearch: { candidates: () => undefined, countWithPage: false },
+    // 100 made GET /api/users/ at 100,000 users 2.3× longer (a round trip per statement) for a worst wait of 10 ms
+    // against 15 ms at 250.
+    streamChunkRows: 250,
     columnTypes: {
       timestamp: 'timestamptz',
       boolean: 'boolean',
@@ -284,6 +296,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
       (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name),
     changes: parts.changes,
     memberSearch: parts.memberSearch,
+    streamChunkRows: parts.streamChunkRows,
     close: async () => {
       await parts.changes.stop();
       await db.destroy();
