@@ -72,6 +72,14 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(body.results.filter((m) => (m.contributed_to_projects ?? []).length > 0).length > 1_000, 'annotators have their projects');
       const widest = Math.max(...statements.map(parameterCount));
       assert.ok(widest <= MAX_PARAMETERS, `a statement carried ${widest} bind parameters`);
+      // Each chunk after the first starts where the last one ended, in the order's index: reading every member after
+      // that position for each chunk made a streamed list quadratic in its length.
+      const chunks = statements.filter((s) => /from "organization_members" as "m"/i.test(s.sql) && /"u"\."username" >/.test(s.sql) && /limit/i.test(s.sql));
+      assert.ok(chunks.length > 10, `${chunks.length} keyset chunks`);
+      const plan = await planOf(fixture, kind, chunks[Math.floor(chunks.length / 2)] as Statement);
+      assert.equal(sorts(kind, plan), false, `a chunk sorts what follows it:\n${plan}`);
+      // A range of the index (SQLite `SEARCH … (username>?)`, PostgreSQL an index condition), not the index from its start.
+      assert.match(plan, kind === 'sqlite' ? /SEARCH u USING (COVERING )?INDEX users_username_order_idx \(username>\?\)/ : /Index Cond: \(\(username\)::text >=/, plan);
     });
 
     test("a project's task and annotation counts read indexes, not every annotation", async () => {
