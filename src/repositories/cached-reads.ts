@@ -74,7 +74,7 @@ export class CachedReads {
    * A member search's matches, user ids in the list's order (null: too many to keep), until a membership of the
    * organization or any user's searched columns change. `searchKey` names the term, the other filters and the order.
    */
-  memberSearch(organizationId: number, searchKey: string, load: () => Promise<Uint32Array | null>): Promise<{ ids: Uint32Array | null }> {
+  searchMatches(organizationId: number, searchKey: string, load: () => Promise<Uint32Array | null>): Promise<{ ids: Uint32Array | null }> {
     return this.#searches.get(`member-search:${organizationId}:${searchKey}`, async () => ({ ids: await load() }), () => [orgTag(organizationId), USER_PROFILES_TAG]);
   }
 

@@ -5,8 +5,12 @@ import { chunksOf } from '#src/repositories/chunks.js';
 import { USER_COLUMNS, type Database, type MembershipRow, type OrganizationMemberTable, type OrganizationRow, type RoleCode, type UserRow } from '#src/storage/schema.js';
 import type { MemberSearch } from '#src/storage/database.js';
 
-/** Columns the memberships list may be ordered by (besides the default username, id). */
-export type MemberOrderColumn = 'email' | 'first_name' | 'last_name' | 'last_activity' | 'username' | 'date_joined';
+/** Columns the memberships list may be ordered by (the default is username, then id). */
+export const MEMBER_ORDER_COLUMNS = ['email', 'first_name', 'last_name', 'last_activity', 'username', 'date_joined'] as const;
+export type MemberOrderColumn = (typeof MEMBER_ORDER_COLUMNS)[number];
+
+/** Columns a member search matches, as a case-insensitive substring. */
+export const MEMBER_SEARCH_COLUMNS = ['first_name', 'last_name', 'email', 'username'] as const;
 
 /** Which members a list shows (all optional): the SDK's `members.list` filters. */
 export interface MemberFilter {
@@ -257,11 +261,7 @@ export class MembershipRepository {
       if (candidates && !filter.userIds) query = query.where('u.id', 'in', candidates);
       // The exact test on every candidate: the same matches whichever index found them.
       query = query.where('m.deleted_at', 'is', null).where((eb) =>
-        eb.or(
-          (['u.first_name', 'u.last_name', 'u.email', 'u.username'] as const).map(
-            (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
-          ),
-        ),
+        eb.or(MEMBER_SEARCH_COLUMNS.map((column) => sql<boolean>`lower(${sql.ref(`u.${column}`)}) like ${pattern} escape '\\'`)),
       );
     }
     return query;

@@ -79,16 +79,14 @@ export class ReadCache {
 
   /** Drops every value read from what these tags name (`*`: everything). */
   invalidate(tags: Iterable<string>): void {
-    this.#generation += 1;
     const named = [...tags];
-    for (const partition of this.#partitions) partition.invalidate(named);
-    for (const tag of named) {
-      if (tag === ALL_TAGS) {
-        this.clear();
-        return;
-      }
-      for (const key of this.#byTag.get(tag) ?? []) this.#delete(key);
+    if (named.includes(ALL_TAGS)) {
+      this.clear();
+      return;
     }
+    this.#generation += 1;
+    for (const partition of this.#partitions) partition.invalidate(named);
+    for (const tag of named) for (const key of this.#byTag.get(tag) ?? []) this.#delete(key);
   }
 
   clear(): void {

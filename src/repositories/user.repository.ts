@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { ALL_TAGS, USER_PROFILES_TAG, userTag, type ChangeSink } from '#src/repositories/read-cache.js';
 import { chunksOf } from '#src/repositories/chunks.js';
+import { MEMBER_ORDER_COLUMNS, MEMBER_SEARCH_COLUMNS } from '#src/repositories/membership.repository.js';
 import { USER_COLUMNS, type Database, type NewUser, type UserRow, type UserUpdate } from '#src/storage/schema.js';
 
 /** The user's id and password hash: only what checking a password needs. */
@@ -9,8 +10,11 @@ export interface Credentials {
   password: string;
 }
 
-/** Columns a member search matches or sorts by: changing one may change any remembered search. */
-const SEARCHED_COLUMNS = ['username', 'email', 'first_name', 'last_name', 'date_joined'] as const;
+/**
+ * Columns a member search matches or sorts by: changing one may change any remembered search (never remembered in
+ * `last_activity` order, which moves all the time).
+ */
+const SEARCHED_COLUMNS = [...new Set([...MEMBER_SEARCH_COLUMNS, ...MEMBER_ORDER_COLUMNS])].filter((column) => column !== 'last_activity');
 
 /** SQL for the users table. E-mails arrive normalised; lookups use the lower(email) index. The hash is never in a UserRow. */
 export class UserRepository {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UNUSABLE_PASSWORD } from '#src/auth/password-hasher.js';
 import { nowIso } from '#src/clock.js';
 import { hotkeysProblem } from '#src/domain/hotkeys.js';
@@ -61,7 +62,7 @@ export class MemberAdminService {
       const last = chunk[chunk.length - 1];
       if (!last || chunk.length < this.deps.streamChunkRows) return;
       after = last.user.id;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 

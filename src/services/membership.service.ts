@@ -1,7 +1,8 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
 import type { MemberContext } from '#src/policies/action-context.js';
-import { filtersOnUsers, type MemberFilter, type MemberListQuery, type MemberOrderColumn, type MemberWithUser } from '#src/repositories/membership.repository.js';
+import { filtersOnUsers, MEMBER_ORDER_COLUMNS, type MemberFilter, type MemberListQuery, type MemberOrderColumn, type MemberWithUser } from '#src/repositories/membership.repository.js';
 import type { MemberProjectRow } from '#src/repositories/contribution.repository.js';
 import { allowedActions, type MemberAction } from '#src/policies/target-rules.js';
 import type { ServiceDeps } from '#src/services/service-deps.js';
@@ -16,11 +17,9 @@ export const REMEMBERED_SEARCH_MAX_MATCHES = 50_000;
 /** Project lists in a member detail are capped, as in Label Studio. */
 export const MEMBER_DETAIL_PROJECT_LIMIT = 100;
 
-const ORDER_COLUMNS: readonly MemberOrderColumn[] = ['email', 'first_name', 'last_name', 'last_activity', 'username', 'date_joined'];
-
 /** `ordering` values: each column ascending, or descending with a leading `-` (DRF's convention). */
 const ORDERINGS: Record<string, { column: MemberOrderColumn; descending: boolean }> = Object.fromEntries(
-  ORDER_COLUMNS.flatMap((column) => [
+  MEMBER_ORDER_COLUMNS.flatMap((column) => [
     [column, { column, descending: false }],
     [`-${column}`, { column, descending: true }],
   ]),
@@ -133,7 +132,7 @@ export class MembershipService {
         const last = rows[rows.length - 1];
         if (served >= total || !last) return;
         // Let other requests run between chunks.
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         rows = await repos.memberships.listMembers({ ...query, limit: Math.min(streamChunkRows, total - served), offset: 0, after: last });
       }
     }
@@ -141,7 +140,7 @@ export class MembershipService {
   }
 
   /**
-   * A search's matches, user ids in the list's order, remembered (`CachedReads.memberSearch`): the next page, the same
+   * A search's matches, user ids in the list's order, remembered (`CachedReads.searchMatches`): the next page, the same
    * search again or the count cost no second visit of every match. Undefined for what cannot be remembered: an activity
    * range or order (`last_activity` moves all the time), a list of users, or more than REMEMBERED_SEARCH_MAX_MATCHES.
    */
@@ -149,7 +148,7 @@ export class MembershipService {
     const { search, order } = query;
     if (!search || query.lastActivityFrom || query.lastActivityTo || query.userIds || order.column === 'last_activity') return undefined;
     const key = JSON.stringify([search.toLowerCase(), order.column, order.descending, [...(query.roles ?? [])].sort(), query.deleted ?? null]);
-    const { ids } = await this.deps.reads.memberSearch(query.organizationId, key, async () => {
+    const { ids } = await this.deps.reads.searchMatches(query.organizationId, key, async () => {
       const found = await this.deps.repos.memberships.matchingUserIds(query, REMEMBERED_SEARCH_MAX_MATCHES);
       return found ? Uint32Array.from(found) : null;
     });
@@ -165,7 +164,7 @@ export class MembershipService {
     const size = ids.length > MEMBER_CHUNK_SIZE ? this.deps.streamChunkRows : MEMBER_CHUNK_SIZE;
     for (let start = 0; start < ids.length; start += size) {
       // Let other requests run between chunks.
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       const chunk = [...ids.subarray(start, start + size)];
       const rows = await this.deps.repos.memberships.listMembers({ ...query, userIds: chunk, limit: chunk.length, offset: 0 });
       if (rows.length > 0) yield await complete(rows);

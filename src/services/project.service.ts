@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowIso } from '#src/clock.js';
 import { resolvePage, type PageRequest, type PageWindow } from '#src/domain/pagination.js';
 import { AppError } from '#src/errors.js';
@@ -112,7 +113,7 @@ export class ProjectService {
     const columns = new Set<string>();
     const tasks: NewTask[] = [];
     for (let start = 0; start < items.length; start += IMPORT_CHUNK) {
-      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       items.slice(start, start + IMPORT_CHUNK).forEach((item, offset) => {
         const { data, meta } = taskFromItem(item, start + offset);
         for (const key of Object.keys(data)) columns.add(key);
