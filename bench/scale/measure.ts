@@ -1,5 +1,6 @@
 /** What the scale bench measures, one function per row of the issue's table (each returns numbers, never judges). */
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CLI_PATH, cleanEnv } from '../../test/helpers/cli.js';
 import { fetchTimed, load, median, type LoadResult } from './load.js';
 import { memoryOf, OWNER, type Fixture } from './setup.js';
@@ -11,12 +12,40 @@ export interface Target {
 
 const tokenHeader = (key: string) => ({ authorization: `Token ${key}` });
 
-/** req/s of whoami for many users (a key per connection's request, cycling) next to the bare endpoint. */
-export async function whoamiThroughput(server: Target, bare: Target, headersList: Array<Record<string, string>>, seconds: number): Promise<{ ours: LoadResult; bare: LoadResult }> {
+/** CPU time (user + system, every thread) a process has used, in microseconds: Linux's /proc, clock ticks of 10 ms. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+export interface Throughput {
+  requestsPerSecond: number;
+  /** The server's CPU time per answered request (all its threads): what the machine's noise moves least. */
+  cpuMicrosPerRequest: number;
+}
+
+async function throughput(target: Target, options: Parameters<typeof load>[0]): Promise<Throughput> {
+  const before = cpuMicros(target.pid);
+  const result = await load(options);
+  return { requestsPerSecond: result.requestsPerSecond, cpuMicrosPerRequest: (cpuMicros(target.pid) - before) / Math.max(1, result.total) };
+}
+
+/**
+ * req/s of whoami for many users (a key per connection's request, cycling) next to the bare endpoint, in two halves of
+ * opposite order (ours then bare, bare then ours) so that a drift of the shared machine's speed weighs on both alike.
+ */
+export async function whoamiThroughput(server: Target, bare: Target, headersList: Array<Record<string, string>>, seconds: number): Promise<{ ours: Throughput; bare: Throughput }> {
   const requests = headersList.map((headers) => ({ method: 'GET', path: '/api/current-user/whoami', headers }));
-  const ours = await load({ url: server.base, connections: 10, duration: seconds, requests });
-  const baseline = await load({ url: `${bare.base}/api/current-user/whoami`, connections: 10, duration: seconds });
-  return { ours, bare: baseline };
+  const half = seconds / 2;
+  const oursRun = () => throughput(server, { url: server.base, connections: 10, duration: half, requests });
+  const bareRun = () => throughput(bare, { url: `${bare.base}/api/current-user/whoami`, connections: 10, duration: half });
+  const first = { ours: await oursRun(), bare: await bareRun() };
+  const second = { bare: await bareRun(), ours: await oursRun() };
+  const mean = (a: Throughput, b: Throughput): Throughput => ({
+    requestsPerSecond: (a.requestsPerSecond + b.requestsPerSecond) / 2,
+    cpuMicrosPerRequest: (a.cpuMicrosPerRequest + b.cpuMicrosPerRequest) / 2,
+  });
+  return { ours: mean(first.ours, second.ours), bare: mean(first.bare, second.bare) };
 }
 
 /** Latency of one GET path after path, one connection (the page's own cost, not queueing). */
@@ -155,5 +184,5 @@ export async function activityWrites(server: Target, key: string, seconds: numbe
     connections: 20,
     duration: seconds,
   });
-  return { writes: (await countWrites()) - before, requests: Math.round(result.requestsPerSecond * seconds) };
+  return { writes: (await countWrites()) - before, requests: result.total };
 }

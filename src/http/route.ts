@@ -17,6 +17,9 @@ import { AppError } from '#src/errors.js';
 import type { ActionContext, MemberContext } from '#src/policies/action-context.js';
 import { isMemberAccess, type MemberAccess, type RouteAccess } from '#src/policies/route-access.js';
 
+/** The content type Fastify gives serialized JSON: bodies a route writes itself (streamed, remembered) say the same. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const ALL_METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 

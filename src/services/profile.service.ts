@@ -42,7 +42,12 @@ export interface OwnAccount {
 
 /** People's profiles: your own, and (owners, administrators) other members' within the target rules. */
 export class ProfileService {
-  constructor(private readonly deps: ServiceDeps) {}
+  /** One array for every account: whoami's body is remembered while its parts stay the same objects. */
+  readonly #disabled: readonly Permission[];
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.#disabled = deps.config.security.allowOrganizationCreation ? [] : ['organizations.create'];
+  }
 
   /** The caller's own account, with their memberships (whoami, GET /api/current-user). */
   async own(ctx: MemberContext): Promise<OwnAccount> {
@@ -54,8 +59,7 @@ export class ProfileService {
       reads.liveMemberships(user.id),
       organizationId === null ? new Map<string, never>() : this.deps.actors.overridesFor(organizationId),
     ]);
-    const disabled: Permission[] = this.deps.config.security.allowOrganizationCreation ? [] : ['organizations.create'];
-    return { user, organizationMeta, memberships, overrides, disabled };
+    return { user, organizationMeta, memberships, overrides, disabled: this.#disabled };
   }
 
   /** One user of the actor's organization (removed members included); 404 for anyone else. */

@@ -77,6 +77,18 @@ const axeSource = (): string => (createRequire(import.meta.url)('axe-core') as {
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   // The root tsconfig has no DOM types: the in-page code reaches the browser globals through globalThis.
   type AxeGlobal = { axe?: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };
+  // Axe reads colours as they are painted: a table dimmed while its next page loads (`.is-stale`), or still fading
+  // back, is not what the reader settles on, and its contrast would fail at random. Wait for the page to come to rest.
+  // A function, not a string: the pages' Content-Security-Policy forbids evaluating text as script.
+  type Painted = { document: { querySelector(selector: string): unknown; getAnimations(): Array<{ playState: string }> }; CSSTransition: abstract new () => unknown };
+  await page.waitForFunction(
+    () => {
+      const g = globalThis as unknown as Painted;
+      return g.document.querySelector('.is-stale') === null && g.document.getAnimations().every((a) => !(a instanceof g.CSSTransition) || a.playState !== 'running');
+    },
+    undefined,
+    { timeout: 5_000 },
+  );
   const loaded = await page.evaluate(() => 'axe' in globalThis);
   // Evaluated over the DevTools protocol: the pages' Content-Security-Policy forbids an inline script tag.
   if (!loaded) await page.evaluate(axeSource());

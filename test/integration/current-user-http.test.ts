@@ -54,6 +54,41 @@ for (const kind of DATABASE_KINDS) {
       assertEnvelope((await server.client().get('/api/current-user')).body, 401, 'Authentication credentials were not provided.');
     });
 
+    // whoami's body is serialized once and kept while the cached rows it shows stay the same: each change below must
+    // show on the very next request, after a request that would have kept the old body.
+    test('whoami shows each change to what it holds on the next request', async () => {
+      const person = await buildMember(server.ctx, orgId, { firstName: 'Wendy' });
+      type WhoAmI = UserBody & { organization_membership: { role: string }; org_membership: Array<{ organization_id: number }>; permissions: string[] };
+      const whoami = async () => {
+        const res = await server.client().get('/api/current-user/whoami', as(person));
+        assert.equal(res.status, 200, res.text);
+        assert.match(String(res.headers.get('content-type')), /^application\/json; charset=utf-8$/);
+        return res.body as WhoAmI;
+      };
+      const owned = as(owner);
+      await whoami();
+      assert.equal((await whoami()).first_name, 'Wendy');
+
+      assert.equal((await server.client().patch('/api/current-user', { ...as(person), json: { first_name: 'Wanda', custom_hotkeys: SAVE } })).status, 200);
+      const renamed = await whoami();
+      assert.equal(renamed.first_name, 'Wanda');
+      assert.deepEqual(renamed.custom_hotkeys, SAVE);
+
+      assert.equal((await server.client().patch(`/api/organizations/${orgId}`, { ...owned, json: { title: 'Renamed Lab' } })).status, 200);
+      assert.equal((await whoami()).active_organization_meta?.title, 'Renamed Lab');
+
+      assert.ok(!(await whoami()).permissions.includes('organizations.invite'));
+      const promoted = await server.client().patch(`/api/organizations/${orgId}/memberships`, { ...owned, json: { user_id: person.user.id, role: 'AD' } });
+      assert.equal(promoted.status, 200, promoted.text);
+      const administrator = await whoami();
+      assert.equal(administrator.organization_membership.role, 'AD');
+      assert.ok(administrator.permissions.includes('organizations.invite'));
+
+      // Put the title back for the tests after this one.
+      await server.client().patch(`/api/organizations/${orgId}`, { ...owned, json: { title: 'Label Studio' } });
+      assert.equal((await whoami()).active_organization_meta?.title, 'Label Studio');
+    });
+
     test('PATCH /api/current-user: profile fields; email saves the rest then 405; bad input 400', async () => {
       const client = server.client();
       await client.login(member.email, member.password);

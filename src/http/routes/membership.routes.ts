@@ -5,7 +5,7 @@ import { memberFilterFrom } from '#src/http/member-filters.js';
 import { presentMemberDetail, presentMemberListItem } from '#src/http/presenters/membership.presenter.js';
 import { presentPage, streamPage } from '#src/http/presenters/pagination.presenter.js';
 import { MEMBER_CHUNK_SIZE, type MemberListEntry } from '#src/services/membership.service.js';
-import { op, resource } from '#src/http/route.js';
+import { JSON_TYPE, op, resource } from '#src/http/route.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import {
   DetailOnlySchema,
@@ -55,7 +55,7 @@ export async function membershipRoutes(app: FastifyInstance): Promise<void> {
           const { window, chunks } = await memberships.listChunks(ctx, options);
           // The same JSON the schema describes, written as it is read (a stream skips the serializer).
           const plain: FastifyReply = reply;
-          return plain.type('application/json; charset=utf-8').send(Readable.from(streamPage(chunks, present, window, request.url)));
+          return plain.type(JSON_TYPE).send(Readable.from(streamPage(chunks, present, window, request.url)));
         }
         const { window, entries } = await memberships.list(ctx, options);
         return presentPage(entries.map(present), window, request.url);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '#src/errors.js';
 import { presentDirectoryEntry } from '#src/http/presenters/user-directory.presenter.js';
-import { op, resource } from '#src/http/route.js';
+import { JSON_TYPE, op, resource } from '#src/http/route.js';
 import { errorResponses } from '#src/http/schemas/common.schema.js';
 import {
   AvatarSavedSchema,
@@ -44,7 +44,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         }
         // Label Studio answers every user at once: the same array, streamed as it is read (a stream skips the serializer).
         const plain: FastifyReply = reply;
-        return plain.type('application/json; charset=utf-8').send(Readable.from(json()));
+        return plain.type(JSON_TYPE).send(Readable.from(json()));
       },
     }),
     POST: op({
