@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CLI_PATH, cleanEnv } from '../../test/helpers/cli.js';
-import { fetchTimed, load, median, type LoadResult } from './load.js';
+import { fetchTimed, load, median, type LoadOptions, type LoadResult } from './load.js';
 import { memoryOf, OWNER, type Fixture } from './setup.js';
 
 export interface Target {
@@ -24,7 +24,7 @@ export interface Throughput {
   cpuMicrosPerRequest: number;
 }
 
-async function throughput(target: Target, options: Parameters<typeof load>[0]): Promise<Throughput> {
+async function throughput(target: Target, options: LoadOptions): Promise<Throughput> {
   const before = cpuMicros(target.pid);
   const result = await load(options);
   return { requestsPerSecond: result.requestsPerSecond, cpuMicrosPerRequest: (cpuMicros(target.pid) - before) / Math.max(1, result.total) };
